@@ -1,0 +1,5 @@
+import sys
+
+from octoclr.cli import main
+
+sys.exit(main())

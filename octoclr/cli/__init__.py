@@ -1,0 +1,62 @@
+"""The ``octoclr`` command line: one module per subcommand, each with ``register(subparsers)``.
+
+A subcommand's handler returns an exit status. Any :class:`~octoclr.errors.OctoclrError`
+ends the command with its one-line message on stderr and the error's exit code; no
+traceback unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from typing import Optional, Sequence
+
+from octoclr import errors, secrets
+
+# Modules under octoclr.cli, in the order their commands appear in --help.
+COMMAND_MODULES = ("bootstrap_cmd", "info_cmd", "serve_cmd")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="octoclr",
+        description="Drive Octopus Deploy from Python through the official Octopus.Client.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what octoclr does")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"octoclr.cli.{name}").register(subparsers)
+    return parser
+
+
+def _configure_logging(debug: bool, verbose: bool) -> None:
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("octoclr: %(message)s"))
+    handler.addFilter(secrets.RedactingFilter())
+    logger = logging.getLogger("octoclr")
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    secrets.install_log_filter()
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    _configure_logging(args.debug, args.verbose)
+    try:
+        return int(args.handler(args) or 0)
+    except errors.OctoclrError as exc:
+        if args.debug:
+            raise
+        print(f"octoclr: error: {secrets.redact(str(exc))}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("octoclr: interrupted", file=sys.stderr)
+        return 130

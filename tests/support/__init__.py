@@ -1,0 +1,1 @@
+"""Helpers for the test suite: building .NET assemblies and NuGet packages during the run."""
