@@ -1,0 +1,1 @@
+"""NuGet for the bootstrap: versions, target frameworks, feeds, downloads, .nupkg reading."""
