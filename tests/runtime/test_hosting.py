@@ -1,0 +1,133 @@
+"""Hosting a runtime: each case in its own process, since a process hosts one runtime once."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from octoclr.errors import RuntimeLoadError, RuntimeNotFoundError
+from octoclr.runtime import coreclr, selection
+
+
+def test_start_hosts_the_runtime_and_reports_its_version(python, runtime_name):
+    result = python(
+        f"""
+        import json, octoclr.runtime as r
+        hosted = r.start({runtime_name!r})
+        again = r.start()
+        import System
+        print(json.dumps({{"kind": hosted.kind, "version": hosted.version, "same": again is hosted,
+                          "two": int(System.Math.Max(1, 2))}}))
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout)
+    assert info["kind"] == runtime_name and info["same"] and info["two"] == 2
+    assert info["version"][0].isdigit()
+
+
+def test_asking_for_another_runtime_after_one_is_hosted_is_a_clear_error(python, runtime_name):
+    other = "coreclr" if runtime_name == "mono" else "mono"
+    result = python(
+        f"""
+        import octoclr.runtime as r
+        from octoclr.errors import RuntimeConflictError
+        r.start({runtime_name!r})
+        try:
+            r.start({other!r})
+        except RuntimeConflictError as exc:
+            print(exc)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"already hosts {runtime_name}" in result.stdout
+    assert "new Python process" in result.stdout
+
+
+def test_runtime_comes_from_the_environment_when_not_given(python, runtime_name):
+    result = python(
+        "import octoclr.runtime as r; print(r.start().kind)", env={"OCTOCLR_RUNTIME": runtime_name}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == runtime_name
+
+
+def test_mono_gets_preemptive_suspend_unless_the_user_chose(python):
+    code = "import os, octoclr.runtime as r; r.start('mono'); print(os.environ['MONO_THREADS_SUSPEND'])"
+    env = {k: "" for k in ()}
+    chosen = python(code, env={"MONO_THREADS_SUSPEND": "coop"})
+    assert chosen.returncode == 0, chosen.stderr
+    assert chosen.stdout.strip() == "coop"
+    default = python(
+        "import os; os.environ.pop('MONO_THREADS_SUSPEND', None)\n" + code
+    )
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.strip() == "preemptive"
+
+
+def test_a_thread_blocked_in_dotnet_at_exit_is_stopped_not_crashed(python, runtime_name):
+    # Mono crashes at exit while a Python thread still waits inside .NET; the stopper releases it.
+    result = python(
+        f"""
+        import threading, octoclr.runtime as r
+        from octoclr.runtime import shutdown
+        r.start({runtime_name!r})
+        import System
+        gate = System.Threading.ManualResetEvent(False)
+        waiter = threading.Thread(target=gate.WaitOne, daemon=True)
+        waiter.start()
+        shutdown.register(lambda: (gate.Set(), waiter.join(5)))
+        print("leaving")
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "leaving"
+
+
+def test_unknown_runtime_names_the_choices():
+    with pytest.raises(RuntimeLoadError, match="choose one of mono, coreclr, netfx or 'auto'"):
+        selection.requested_kind("java")
+
+
+def test_coreclr_not_found_says_where_it_looked_and_what_to_do(monkeypatch, tmp_path):
+    monkeypatch.setattr(coreclr, "candidate_roots", lambda: iter([tmp_path / "nowhere"]))
+    with pytest.raises(RuntimeNotFoundError) as caught:
+        coreclr.CoreClrBackend().find()
+    message = str(caught.value)
+    assert str(tmp_path / "nowhere") in message and "pip install dotnetcore2" in message
+
+
+def test_newest_netcore_app_is_chosen(monkeypatch, tmp_path):
+    for root, version in ((tmp_path / "a", "3.1.23"), (tmp_path / "b", "6.0.5"), (tmp_path / "a", "5.0.1")):
+        folder = root / "shared" / "Microsoft.NETCore.App" / version
+        folder.mkdir(parents=True)
+        (folder / "System.Private.CoreLib.dll").write_bytes(b"")
+    monkeypatch.setattr(coreclr, "candidate_roots", lambda: iter([tmp_path / "a", tmp_path / "b"]))
+    install = coreclr.CoreClrBackend().find()
+    assert (install.version, install.location) == ("6.0.5", tmp_path / "b")
+
+
+def test_missing_icu_means_invariant_globalization_with_a_log_line(monkeypatch, tmp_path, caplog):
+    monkeypatch.setattr(coreclr, "icu_major_version", lambda: None)
+    monkeypatch.delenv("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", raising=False)
+    backend = coreclr.CoreClrBackend(config_dir=tmp_path)
+    with caplog.at_level(logging.WARNING, logger="octoclr"):
+        invariant = backend._globalization("3.1.23")
+    config = json.loads(backend._write_runtimeconfig("3.1.23", invariant).read_text())
+    assert invariant is True
+    assert config["runtimeOptions"]["configProperties"]["System.Globalization.Invariant"] is True
+    assert config["runtimeOptions"]["tfm"] == "netcoreapp3.1"
+    assert "invariant globalization" in caplog.text
+
+
+def test_icu_present_is_pinned_for_old_dotnet(monkeypatch, tmp_path):
+    monkeypatch.setattr(coreclr, "icu_major_version", lambda: 72)
+    monkeypatch.delenv("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", raising=False)
+    monkeypatch.delenv("CLR_ICU_VERSION_OVERRIDE", raising=False)
+    assert coreclr.CoreClrBackend(config_dir=tmp_path)._globalization("3.1.23") is False
+    import os
+
+    assert os.environ["CLR_ICU_VERSION_OVERRIDE"] == "72"
