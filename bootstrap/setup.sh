@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Set up a fresh checkout and run the main job or every test.
+#
+#   bash bootstrap/setup.sh demo   # install, then `octoclr demo` against the embedded simulator
+#   bash bootstrap/setup.sh test   # install with test tools, then the whole suite on Mono and on CoreCLR
+#
+# Installs Mono from the distribution when it is missing and we are root (Debian/Ubuntu),
+# creates .venv beside this checkout and installs octoclr into it.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+mode="${1:-demo}"
+shift || true
+
+need_apt=()
+command -v mono >/dev/null 2>&1 || need_apt+=(mono-runtime libmono-2.0-1)
+if [[ $mode == test ]]; then
+    command -v mcs >/dev/null 2>&1 || need_apt+=(mono-devel)
+    [[ -f /usr/share/nupkg/Newtonsoft.Json.6.0.8.nupkg ]] || need_apt+=(nupkg-newtonsoft.json.6.0.8)
+fi
+if ((${#need_apt[@]})); then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "setup: installing ${need_apt[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+    else
+        echo "setup: please install ${need_apt[*]} (Mono) first, or use CoreCLR: pip install dotnetcore2" >&2
+    fi
+fi
+
+python="${PYTHON:-python3}"
+if [[ ! -x .venv/bin/python ]]; then
+    "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+if [[ $mode == test ]]; then
+    .venv/bin/python -m pip install -q -e ".[test]"
+    if command -v npm >/dev/null 2>&1 && [[ -f tests/typescript/package-lock.json ]]; then
+        npm ci --silent --no-audit --no-fund --prefix tests/typescript >/dev/null
+    fi
+else
+    .venv/bin/python -m pip install -q -e ".[coreclr]"
+fi
+
+case "$mode" in
+    demo)
+        exec .venv/bin/octoclr demo "$@"
+        ;;
+    test)
+        # A process hosts one .NET runtime: the first pass runs everything on Mono, the second
+        # pass runs the tests that need .NET again on CoreCLR.
+        status=0
+        OCTOCLR_TEST_RUNTIME=mono .venv/bin/python -m pytest -p no:cacheprovider "$@" || status=$?
+        OCTOCLR_TEST_RUNTIME=coreclr .venv/bin/python -m pytest -p no:cacheprovider -m dotnet "$@" || status=$?
+        exit "$status"
+        ;;
+    *)
+        echo "usage: bash bootstrap/setup.sh demo|test [pytest or demo arguments]" >&2
+        exit 2
+        ;;
+esac
