@@ -1,0 +1,216 @@
+// Drives an Octopus Server through the official TypeScript client, @octopusdeploy/api-client,
+// using only the client's own repositories, and prints a JSON summary of what it saw on stdout.
+//
+// Environment: OCTOPUS_URL (e.g. http://127.0.0.1:8065) and OCTOPUS_API_KEY.
+// Optional: OCTOPUS_RUN_ID, a suffix that keeps names unique across runs against one server.
+//
+// Exit status 0 with {"ok": true, ...} when every step worked; exit status 1 with
+// {"ok": false, "failedStep": ..., "error": ...} otherwise. Either way the summary lists every
+// HTTP exchange the client made, so a failure names the request the server got wrong.
+
+import octopus from "@octopusdeploy/api-client";
+
+const {
+    Client,
+    DeploymentRepository,
+    EnvironmentRepository,
+    LifecycleRepository,
+    NewProject,
+    ProjectGroupRepository,
+    ProjectRepository,
+    ReleaseRepository,
+    ServerTaskWaiter,
+    SpaceRepository,
+    SpaceServerTaskRepository,
+    userGetCurrent,
+} = octopus;
+
+const instanceURL = process.env.OCTOPUS_URL;
+const apiKey = process.env.OCTOPUS_API_KEY;
+const runId = process.env.OCTOPUS_RUN_ID || String(process.pid);
+
+const summary = { ok: false, steps: [], exchanges: [] };
+let currentStep = "configuration";
+
+function finish(exitCode) {
+    process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+    process.exit(exitCode);
+}
+
+// Runs one named step; the summary records how far the walkthrough got.
+async function step(name, action) {
+    currentStep = name;
+    const result = await action();
+    summary.steps.push(name);
+    return result;
+}
+
+function describe(resource, ...fields) {
+    const picked = {};
+    for (const field of ["Id", "Name", ...fields]) {
+        if (resource !== undefined && resource !== null && field in resource) picked[field] = resource[field];
+    }
+    return picked;
+}
+
+async function main() {
+    if (!instanceURL || !apiKey) {
+        throw new Error("OCTOPUS_URL and OCTOPUS_API_KEY must be set");
+    }
+
+    const client = await step("Client.create", () =>
+        Client.create({ instanceURL, apiKey, userAgentApp: "octoclr-conformance" }),
+    );
+    client.subscribeToResponses("log", (r) => summary.exchanges.push([r.method, r.url, r.statusCode]));
+    client.subscribeToErrors("log", (r) =>
+        summary.exchanges.push([r.method, r.url, r.statusCode, r.errorMessage ?? null]),
+    );
+    const serverInformation = await client.getServerInformation();
+    summary.server = { version: serverInformation.version, installationId: serverInformation.installationId };
+
+    const me = await step("userGetCurrent", () => userGetCurrent(client));
+    summary.currentUser = describe(me, "Username", "IsActive", "IsService");
+
+    // Spaces: system-level repository.
+    const spaces = new SpaceRepository(client);
+    const spacePage = await step("spaces.list", () => spaces.list({ skip: 0, take: 30 }));
+    summary.spacesBefore = {
+        totalResults: spacePage.TotalResults,
+        itemType: spacePage.ItemType,
+        names: spacePage.Items.map((s) => s.Name),
+        defaultSpaces: spacePage.Items.filter((s) => s.IsDefault).map((s) => s.Id),
+    };
+    const spaceName = `TS Client Space ${runId}`;
+    const createdSpace = await step("spaces.create", () =>
+        spaces.create({
+            Name: spaceName,
+            Description: "Created by the official TypeScript client",
+            IsDefault: false,
+            SpaceManagersTeams: [],
+            SpaceManagersTeamMembers: [me.Id],
+        }),
+    );
+    const fetchedSpace = await step("spaces.get", () => spaces.get(createdSpace.Id));
+    const spaceSearch = await step("spaces.list(partialName)", () => spaces.list({ partialName: spaceName }));
+    summary.space = {
+        created: describe(createdSpace, "Slug", "IsDefault", "SpaceManagersTeamMembers", "TaskQueueStopped"),
+        fetched: describe(fetchedSpace, "Slug", "IsDefault"),
+        foundByPartialName: spaceSearch.Items.map((s) => s.Id),
+    };
+
+    // Environments, in the new space (the client resolves the space by name).
+    const environments = new EnvironmentRepository(client, spaceName);
+    const environment = await step("environments.create", () =>
+        environments.create({ Name: "Development", Description: "first stop", UseGuidedFailure: false }),
+    );
+    const spareEnvironment = await step("environments.create(spare)", () =>
+        environments.create({ Name: "Scratch" }),
+    );
+    const fetchedEnvironment = await step("environments.get", () => environments.get(environment.Id));
+    const modifiedEnvironment = await step("environments.modify", () =>
+        environments.modify({ ...fetchedEnvironment, Description: "changed through PUT" }),
+    );
+    await step("environments.del", () => environments.del(spareEnvironment));
+    const environmentPage = await step("environments.list", () => environments.list({ skip: 0, take: 30 }));
+    summary.environments = {
+        created: describe(environment, "SpaceId", "SortOrder", "UseGuidedFailure", "AllowDynamicInfrastructure"),
+        fetched: describe(fetchedEnvironment, "SpaceId", "Description"),
+        modifiedDescription: modifiedEnvironment.Description,
+        listedNames: environmentPage.Items.map((e) => e.Name),
+        totalResults: environmentPage.TotalResults,
+    };
+
+    // A project needs a project group and a lifecycle.
+    const projectGroups = new ProjectGroupRepository(client, spaceName);
+    const projectGroup = await step("projectGroups.create", () =>
+        projectGroups.create({ Name: "TS Group", Description: "holds the TS project" }),
+    );
+    const lifecycles = new LifecycleRepository(client, spaceName);
+    const retention = { QuantityToKeep: 0, ShouldKeepForever: true, Unit: "Days" };
+    const lifecycle = await step("lifecycles.create", () =>
+        lifecycles.create({
+            Name: "TS Lifecycle",
+            Description: "one phase",
+            ReleaseRetentionPolicy: retention,
+            TentacleRetentionPolicy: retention,
+            Phases: [
+                {
+                    Name: "Development",
+                    AutomaticDeploymentTargets: [],
+                    OptionalDeploymentTargets: [environment.Id],
+                    MinimumEnvironmentsBeforePromotion: 0,
+                    IsOptionalPhase: false,
+                },
+            ],
+        }),
+    );
+    const projects = new ProjectRepository(client, spaceName);
+    const project = await step("projects.create", () =>
+        projects.create(NewProject("TS Project", projectGroup, lifecycle)),
+    );
+    const fetchedProject = await step("projects.get", () => projects.get(project.Id));
+    const projectPage = await step("projects.list", () => projects.list({ partialName: "TS Proj" }));
+    summary.projectGroup = describe(projectGroup, "SpaceId");
+    summary.lifecycle = describe(lifecycle, "SpaceId", "Phases");
+    summary.project = {
+        created: describe(project, "SpaceId", "ProjectGroupId", "LifecycleId", "DeploymentProcessId", "VariableSetId", "Slug"),
+        fetched: describe(fetchedProject, "ProjectGroupId", "LifecycleId"),
+        listedIds: projectPage.Items.map((p) => p.Id),
+    };
+
+    // Release and deployment through the Executions API, then wait for the server task.
+    const releases = new ReleaseRepository(client, spaceName);
+    const createdRelease = await step("releases.create", () =>
+        releases.create({ spaceName, ProjectName: project.Name, ReleaseVersion: "1.0.0" }),
+    );
+    const release = await step("releases.get", () => releases.get(createdRelease.ReleaseId));
+    const projectReleases = await step("releases.listForProject", () => releases.listForProject(project.Id));
+    summary.release = {
+        created: createdRelease,
+        fetched: describe(release, "Version", "ProjectId", "ChannelId", "SpaceId"),
+        forProject: projectReleases.Items.map((r) => r.Id),
+    };
+
+    const deployments = new DeploymentRepository(client, spaceName);
+    const createdDeployment = await step("deployments.create", () =>
+        deployments.create({
+            spaceName,
+            ProjectName: project.Name,
+            ReleaseVersion: createdRelease.ReleaseVersion,
+            EnvironmentNames: [environment.Name],
+        }),
+    );
+    const [deploymentTask] = createdDeployment.DeploymentServerTasks;
+    const deployment = await step("deployments.get", () => deployments.get(deploymentTask.DeploymentId));
+    const deploymentPage = await step("deployments.list", () => deployments.list({ projects: [project.Id] }));
+
+    const waiter = new ServerTaskWaiter(client, spaceName);
+    const completedTask = await step("serverTasks.waitForServerTaskToComplete", () =>
+        waiter.waitForServerTaskToComplete(deploymentTask.ServerTaskId, 200, 30000),
+    );
+    const tasks = new SpaceServerTaskRepository(client, spaceName);
+    const fetchedTask = await step("serverTasks.getById", () => tasks.getById(deploymentTask.ServerTaskId));
+    summary.deployment = {
+        created: createdDeployment,
+        fetched: describe(deployment, "ReleaseId", "EnvironmentId", "ProjectId", "TaskId", "SpaceId"),
+        listedIds: deploymentPage.Items.map((d) => d.Id),
+    };
+    summary.task = {
+        completed: describe(completedTask, "State", "IsCompleted", "FinishedSuccessfully"),
+        fetched: describe(fetchedTask, "State", "IsCompleted", "FinishedSuccessfully", "Description"),
+    };
+
+    summary.ok = true;
+}
+
+main().then(
+    () => finish(0),
+    (error) => {
+        summary.failedStep = currentStep;
+        summary.error = {
+            message: error && error.message ? error.message : String(error),
+            statusCode: error && typeof error.StatusCode === "number" ? error.StatusCode : null,
+        };
+        finish(1);
+    },
+);
