@@ -33,14 +33,22 @@ python="${PYTHON:-python3}"
 if [[ ! -x .venv/bin/python ]]; then
     "$python" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+# pip's output goes to a log, shown only when it fails.
+pip_install() {
+    local log=.venv/pip-install.log
+    if ! .venv/bin/python -m pip install --disable-pip-version-check "$@" >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "setup: pip install $* failed (log above, also in $log)" >&2
+        exit 1
+    fi
+}
 if [[ $mode == test ]]; then
-    .venv/bin/python -m pip install -q -e ".[test]"
+    pip_install -e ".[test]"
     if command -v npm >/dev/null 2>&1 && [[ -f tests/typescript/package-lock.json ]]; then
         npm ci --silent --no-audit --no-fund --prefix tests/typescript >/dev/null
     fi
 else
-    .venv/bin/python -m pip install -q -e ".[coreclr]"
+    pip_install -e ".[coreclr]"
 fi
 
 case "$mode" in
