@@ -42,9 +42,9 @@ def _null_or(check: Any) -> Any:
 
 
 def _lenient_enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
-    if instance is None:
-        return
-    yield from jsonschema._keywords.enum(validator, enums, instance, schema)  # type: ignore[attr-defined]
+    # Compare type and value, so that True does not pass for 1 (Python's True == 1).
+    if instance is not None and not any(type(instance) is type(value) and instance == value for value in enums):
+        yield ValidationError(f"{instance!r} is not one of {enums!r}")
 
 
 def _lenient_validator_class() -> Any:

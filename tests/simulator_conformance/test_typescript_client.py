@@ -1,0 +1,131 @@
+"""The official TypeScript client, @octopusdeploy/api-client, works against the simulator unchanged.
+
+This is the check that the simulator matches a real client we did not write: the walkthrough in
+``tests/typescript/client-walkthrough.mjs`` uses only the client's own repositories. CI installs
+the pinned client with ``npm ci --prefix tests/typescript``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any, Dict
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1] / "typescript"
+SCRIPT = PROJECT / "client-walkthrough.mjs"
+CLIENT_PACKAGE = PROJECT / "node_modules" / "@octopusdeploy" / "api-client" / "package.json"
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    executable = shutil.which("node")
+    if executable is None:
+        pytest.skip("node is not installed; install Node.js 18+ to run the TypeScript client check")
+    if not CLIENT_PACKAGE.is_file():
+        pytest.skip(f"@octopusdeploy/api-client is not installed; run: npm ci --prefix {PROJECT}")
+    return executable
+
+
+@pytest.fixture(scope="module")
+def walkthrough(node: str, simulator: Any) -> Dict[str, Any]:
+    environment = dict(os.environ, OCTOPUS_URL=str(simulator.url), OCTOPUS_API_KEY=simulator.api_key)
+    completed = subprocess.run(
+        [node, str(SCRIPT)], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=90
+    )
+    try:
+        summary: Dict[str, Any] = json.loads(completed.stdout)
+    except ValueError:
+        pytest.fail(f"the walkthrough printed no JSON (exit {completed.returncode}): {completed.stderr[-2000:]}")
+    if not summary.get("ok"):
+        recent = "\n".join(" ".join(str(part) for part in exchange) for exchange in summary["exchanges"][-8:])
+        pytest.fail(
+            f"the TypeScript client failed at step {summary.get('failedStep')!r}: {summary.get('error')}\n"
+            f"last exchanges:\n{recent}"
+        )
+    return summary
+
+
+def test_installed_client_is_the_pinned_version() -> None:
+    if not CLIENT_PACKAGE.is_file():
+        pytest.skip(f"@octopusdeploy/api-client is not installed; run: npm ci --prefix {PROJECT}")
+    pinned = json.loads((PROJECT / "package.json").read_text())["dependencies"]["@octopusdeploy/api-client"]
+    installed = json.loads(CLIENT_PACKAGE.read_text())["version"]
+    assert installed == pinned
+
+
+def test_client_connects_and_reads_server_information(walkthrough: Dict[str, Any]) -> None:
+    assert walkthrough["server"]["version"]
+    assert walkthrough["server"]["installationId"]
+    assert walkthrough["currentUser"]["Id"].startswith("Users-")
+
+
+def test_spaces_list_create_get(walkthrough: Dict[str, Any]) -> None:
+    before = walkthrough["spacesBefore"]
+    assert before["itemType"] == "Space"
+    assert len(before["defaultSpaces"]) == 1
+    space = walkthrough["space"]
+    assert space["created"]["Id"].startswith("Spaces-")
+    assert space["created"]["IsDefault"] is False
+    assert space["fetched"]["Id"] == space["created"]["Id"]
+    assert space["fetched"]["Name"] == space["created"]["Name"]
+    assert space["foundByPartialName"] == [space["created"]["Id"]]
+
+
+def test_environments_create_get_modify_delete_list_in_the_new_space(walkthrough: Dict[str, Any]) -> None:
+    environments = walkthrough["environments"]
+    space_id = walkthrough["space"]["created"]["Id"]
+    assert environments["created"]["Id"].startswith("Environments-")
+    assert environments["created"]["SpaceId"] == space_id
+    assert environments["fetched"]["Id"] == environments["created"]["Id"]
+    assert environments["modifiedDescription"] == "changed through PUT"
+    # "Scratch" was deleted through the client, so only "Development" is left in the new space.
+    assert environments["listedNames"] == ["Development"]
+    assert environments["totalResults"] == 1
+
+
+def test_project_with_its_group_and_lifecycle(walkthrough: Dict[str, Any]) -> None:
+    space_id = walkthrough["space"]["created"]["Id"]
+    project = walkthrough["project"]
+    assert walkthrough["projectGroup"]["SpaceId"] == space_id
+    assert walkthrough["lifecycle"]["SpaceId"] == space_id
+    assert [phase["Name"] for phase in walkthrough["lifecycle"]["Phases"]] == ["Development"]
+    assert project["created"]["Id"].startswith("Projects-")
+    assert project["created"]["SpaceId"] == space_id
+    assert project["created"]["ProjectGroupId"] == walkthrough["projectGroup"]["Id"]
+    assert project["created"]["LifecycleId"] == walkthrough["lifecycle"]["Id"]
+    assert project["created"]["DeploymentProcessId"]
+    assert project["created"]["VariableSetId"]
+    assert project["fetched"]["ProjectGroupId"] == walkthrough["projectGroup"]["Id"]
+    assert project["listedIds"] == [project["created"]["Id"]]
+
+
+def test_release_created_through_the_executions_api(walkthrough: Dict[str, Any]) -> None:
+    release = walkthrough["release"]
+    assert release["created"]["ReleaseId"].startswith("Releases-")
+    assert release["created"]["ReleaseVersion"] == "1.0.0"
+    assert release["fetched"]["Id"] == release["created"]["ReleaseId"]
+    assert release["fetched"]["Version"] == "1.0.0"
+    assert release["fetched"]["ProjectId"] == walkthrough["project"]["created"]["Id"]
+    assert release["fetched"]["ChannelId"]
+    assert release["forProject"] == [release["created"]["ReleaseId"]]
+
+
+def test_deployment_runs_a_server_task_to_success(walkthrough: Dict[str, Any]) -> None:
+    deployment = walkthrough["deployment"]
+    (created,) = deployment["created"]["DeploymentServerTasks"]
+    assert deployment["fetched"]["Id"] == created["DeploymentId"]
+    assert deployment["fetched"]["TaskId"] == created["ServerTaskId"]
+    assert deployment["fetched"]["ReleaseId"] == walkthrough["release"]["created"]["ReleaseId"]
+    assert deployment["fetched"]["EnvironmentId"] == walkthrough["environments"]["created"]["Id"]
+    assert deployment["listedIds"] == [created["DeploymentId"]]
+    task = walkthrough["task"]
+    assert task["completed"]["Id"] == created["ServerTaskId"]
+    assert task["completed"]["State"] == "Success"
+    assert task["completed"]["IsCompleted"] is True
+    assert task["completed"]["FinishedSuccessfully"] is True
+    assert task["fetched"]["State"] == "Success"
