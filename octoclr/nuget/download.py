@@ -1,0 +1,233 @@
+"""HTTP for the feeds: timeouts, retries with backoff, proxies from the environment,
+a progress bar on a terminal, and a SHA-512 computed while the bytes stream to disk.
+
+Settings come from arguments or the environment: ``OCTOCLR_HTTP_TIMEOUT`` (seconds per
+connect/read, default 30), ``OCTOCLR_HTTP_RETRIES`` (default 3) and
+``OCTOCLR_HTTP_BACKOFF`` (first pause in seconds, doubled each retry, default 0.5).
+Proxies: httpx reads ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` (``trust_env``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional, TypeVar
+
+import httpx
+
+from octoclr.errors import FeedError
+
+__all__ = ["HttpSettings", "Downloader", "Downloaded", "NotFound"]
+
+log = logging.getLogger("octoclr.bootstrap")
+T = TypeVar("T")
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    timeout: float = 30.0
+    retries: int = 3
+    backoff: float = 0.5
+
+    @classmethod
+    def from_environment(cls) -> "HttpSettings":
+        return cls(
+            timeout=_env_number("OCTOCLR_HTTP_TIMEOUT", cls.timeout),
+            retries=int(_env_number("OCTOCLR_HTTP_RETRIES", cls.retries)),
+            backoff=_env_number("OCTOCLR_HTTP_BACKOFF", cls.backoff),
+        )
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    path: Path
+    sha512: str  # base64, as NuGet writes package hashes
+    size: int
+
+
+class NotFound(Exception):
+    """The server answered 404 (the caller knows what was missing)."""
+
+
+class _Retryable(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def sha512_base64(digest: "hashlib._Hash") -> str:
+    return base64.b64encode(digest.digest()).decode("ascii")
+
+
+class _Progress:
+    """A one-line bar on stderr; only drawn for a terminal."""
+
+    def __init__(self, label: str, total: Optional[int], enabled: bool) -> None:
+        self.label, self.total, self.enabled = label, total, enabled
+        self.done = 0
+        self._last = 0.0
+
+    def update(self, count: int) -> None:
+        self.done += count
+        now = time.monotonic()
+        if self.enabled and now - self._last > 0.1:
+            self._last = now
+            self._draw()
+
+    def _draw(self) -> None:
+        if self.total:
+            filled = int(30 * self.done / self.total)
+            bar = "#" * filled + "-" * (30 - filled)
+            text = f"{self.label} [{bar}] {self.done // 1024} / {self.total // 1024} KiB"
+        else:
+            text = f"{self.label} {self.done // 1024} KiB"
+        sys.stderr.write("\r" + text[:120])
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self._draw()
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+class Downloader:
+    """One HTTP client for a bootstrap run. Use as a context manager."""
+
+    def __init__(self, settings: Optional[HttpSettings] = None, *, quiet: bool = True,
+                 transport: Optional[httpx.BaseTransport] = None) -> None:
+        self.settings = settings or HttpSettings.from_environment()
+        self.quiet = quiet
+        from octoclr import __version__
+
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(self.settings.timeout),
+            follow_redirects=True,
+            trust_env=True,
+            headers={"User-Agent": f"octoclr/{__version__}"},
+            transport=transport,
+        )
+
+    def __enter__(self) -> "Downloader":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _with_retries(self, url: str, what: str, operation: Callable[[], T]) -> T:
+        attempts = max(1, self.settings.retries + 1)
+        for attempt in range(1, attempts + 1):
+            try:
+                return operation()
+            except (httpx.TransportError, _Retryable) as exc:
+                reason = exc.reason if isinstance(exc, _Retryable) else _describe_transport_error(exc, self.settings.timeout)
+                if attempt == attempts:
+                    raise FeedError(
+                        f"Could not {what} from {url}: {reason} (tried {attempts} times). "
+                        "Check the source address, your network and proxy settings (HTTPS_PROXY), "
+                        "or use a local folder of .nupkg files with --source, or --offline to use the cache."
+                    ) from None
+                pause = self.settings.backoff * (2 ** (attempt - 1))
+                log.info("%s: %s; retrying in %.1f s", url, reason, pause)
+                time.sleep(pause)
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _check_status(response: httpx.Response, url: str, what: str) -> None:
+        if response.status_code == 404:
+            raise NotFound(url)
+        if response.status_code >= 500:
+            raise _Retryable(f"the server answered {response.status_code}")
+        if response.status_code >= 400:
+            raise FeedError(
+                f"Could not {what} from {url}: the server answered {response.status_code}. "
+                "Check the source address; feeds that need credentials are not supported, use a local folder instead."
+            )
+
+    def get_json(self, url: str, what: str = "read the feed") -> Any:
+        """GET and decode JSON; :class:`NotFound` on 404, :class:`FeedError` when it cannot be had."""
+
+        def attempt() -> Any:
+            response = self._client.get(url)
+            self._check_status(response, url, what)
+            try:
+                return response.json()
+            except ValueError:
+                raise FeedError(
+                    f"{url} did not answer JSON; is it a NuGet v3 service index (ending in /index.json)?"
+                ) from None
+
+        return self._with_retries(url, what, attempt)
+
+    def get_text(self, url: str, what: str = "read the feed") -> str:
+        def attempt() -> str:
+            response = self._client.get(url)
+            self._check_status(response, url, what)
+            return response.text
+
+        return self._with_retries(url, what, attempt)
+
+    def download(self, url: str, destination: Path, label: str) -> Downloaded:
+        """Stream ``url`` into ``destination``, hashing as it goes; refuse a body cut short."""
+        destination = Path(destination)
+
+        def attempt() -> Downloaded:
+            digest = hashlib.sha512()
+            size = 0
+            with self._client.stream("GET", url) as response:
+                self._check_status(response, url, f"download {label}")
+                expected = response.headers.get("Content-Length")
+                total = int(expected) if expected and expected.isdigit() else None
+                progress = _Progress(f"Downloading {label}", total, enabled=not self.quiet and sys.stderr.isatty())
+                try:
+                    with open(destination, "wb") as sink:
+                        for chunk in response.iter_bytes(1 << 16):
+                            sink.write(chunk)
+                            digest.update(chunk)
+                            size += len(chunk)
+                            progress.update(len(chunk))
+                finally:
+                    progress.close()
+                if total is not None and size != total:
+                    raise _Retryable(f"the download was cut short ({size} of {total} bytes)")
+            return Downloaded(destination, sha512_base64(digest), size)
+
+        try:
+            return self._with_retries(url, f"download {label}", attempt)
+        except BaseException:
+            destination.unlink(missing_ok=True)
+            raise
+
+
+def _describe_transport_error(exc: httpx.TransportError, timeout: float) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no answer within {timeout:g} s ({type(exc).__name__})"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"the connection was closed early, the download was cut short ({exc})"
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect ({exc})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def hash_file(path: Path) -> str:
+    digest = hashlib.sha512()
+    with open(path, "rb") as source:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            digest.update(chunk)
+    return sha512_base64(digest)
