@@ -1,0 +1,241 @@
+"""``octoclr.lock.json``: which packages a project uses and the SHA-512 of each.
+
+Written beside the project (the current folder) unless a path is given. Every later
+install, and every use of the cache, checks the package against the hash recorded
+here; a difference is an :class:`~octoclr.errors.IntegrityError` naming the package,
+both hashes and the source. The file is replaced atomically, so a reader never sees
+half of it.
+
+Shape (``lockVersion`` 1)::
+
+    {"lockVersion": 1,
+     "targets":  [{"package": "Octopus.Client", "target": "mono", "version": "11.0.0", "framework": "net45"}],
+     "packages": [{"id": "Octopus.Client", "version": "11.0.0", "framework": "net45",
+                   "source": "https://...", "sha512": "base64...", "dependencies": ["Newtonsoft.Json/6.0.8/net45"]}]}
+
+A target records what a bootstrap for one runtime (or explicit framework) chose, so a
+later run without a version reuses it without asking the feed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+
+from octoclr.errors import IntegrityError, LockFileError
+
+__all__ = ["LOCK_FILE_NAME", "LockedPackage", "LockedTarget", "LockFile", "default_lock_path"]
+
+LOCK_FILE_NAME = "octoclr.lock.json"
+LOCK_VERSION = 1
+
+
+def default_lock_path(lock_path: Union[str, Path, None] = None) -> Path:
+    return Path(lock_path).expanduser().absolute() if lock_path else Path.cwd() / LOCK_FILE_NAME
+
+
+def _require(data: Mapping[str, Any], key: str, where: str, kind: type = str) -> Any:
+    if key not in data:
+        raise LockFileError(f"{where}.{key}: missing")
+    value = data[key]
+    if not isinstance(value, kind):
+        raise LockFileError(f"{where}.{key}: expected {kind.__name__}, found {type(value).__name__}")
+    return value
+
+
+@dataclass(frozen=True)
+class LockedPackage:
+    id: str
+    version: str
+    framework: str
+    source: str
+    sha512: str
+    dependencies: Tuple[str, ...] = ()  # "Id/version/framework" of the packages it needs, in load order
+
+    def validate(self, where: str = "package") -> None:
+        for name in ("id", "version", "sha512"):
+            if not getattr(self, name):
+                raise LockFileError(f"{where}.{name}: empty")
+        try:
+            if len(base64.b64decode(self.sha512, validate=True)) != 64:
+                raise ValueError
+        except (ValueError, binascii.Error):
+            raise LockFileError(f"{where}.sha512: not a base64 SHA-512") from None
+        for index, dep in enumerate(self.dependencies):
+            if dep.count("/") != 2 or not dep.split("/")[0] or not dep.split("/")[1]:
+                raise LockFileError(f"{where}.dependencies[{index}]: expected 'Id/version/framework', found {dep!r}")
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str = "package") -> "LockedPackage":
+        if not isinstance(data, Mapping):
+            raise LockFileError(f"{where}: expected an object")
+        deps = data.get("dependencies", [])
+        if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
+            raise LockFileError(f"{where}.dependencies: expected a list of strings")
+        item = cls(
+            id=_require(data, "id", where),
+            version=_require(data, "version", where),
+            framework=_require(data, "framework", where),
+            source=_require(data, "source", where),
+            sha512=_require(data, "sha512", where),
+            dependencies=tuple(deps),
+        )
+        item.validate(where)
+        return item
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"id": self.id, "version": self.version, "framework": self.framework,
+                "source": self.source, "sha512": self.sha512, "dependencies": list(self.dependencies)}
+
+    @property
+    def key(self) -> Tuple[str, str, str]:
+        return (self.id.lower(), self.version.lower(), self.framework.lower())
+
+
+@dataclass(frozen=True)
+class LockedTarget:
+    package: str
+    target: str  # a runtime name, or "framework:<tfm>"
+    version: str
+    framework: str
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str = "target") -> "LockedTarget":
+        if not isinstance(data, Mapping):
+            raise LockFileError(f"{where}: expected an object")
+        item = cls(*(_require(data, k, where) for k in ("package", "target", "version", "framework")))
+        item.validate(where)
+        return item
+
+    def validate(self, where: str = "target") -> None:
+        for name in ("package", "target", "version"):
+            if not getattr(self, name):
+                raise LockFileError(f"{where}.{name}: empty")
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"package": self.package, "target": self.target, "version": self.version, "framework": self.framework}
+
+
+@dataclass(frozen=True)
+class LockFile:
+    packages: Tuple[LockedPackage, ...] = ()
+    targets: Tuple[LockedTarget, ...] = ()
+    lock_version: int = LOCK_VERSION
+    path: Optional[Path] = field(default=None, compare=False)
+
+    # --- reading and writing -----------------------------------------------------------
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], path: Optional[Path] = None) -> "LockFile":
+        if not isinstance(data, Mapping):
+            raise LockFileError("the lock file must hold a JSON object")
+        version = data.get("lockVersion")
+        if version != LOCK_VERSION:
+            raise LockFileError(f"lockVersion: expected {LOCK_VERSION}, found {version!r}")
+        packages = data.get("packages", [])
+        targets = data.get("targets", [])
+        if not isinstance(packages, list):
+            raise LockFileError("packages: expected a list")
+        if not isinstance(targets, list):
+            raise LockFileError("targets: expected a list")
+        lock = cls(
+            tuple(LockedPackage.from_dict(p, f"packages[{i}]") for i, p in enumerate(packages)),
+            tuple(LockedTarget.from_dict(t, f"targets[{i}]") for i, t in enumerate(targets)),
+            version,
+            path,
+        )
+        lock.validate()
+        return lock
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {
+            "lockVersion": self.lock_version,
+            "targets": [t.to_dict() for t in sorted(self.targets, key=lambda t: (t.package.lower(), t.target))],
+            "packages": [p.to_dict() for p in sorted(self.packages, key=lambda p: p.key)],
+        }
+
+    def validate(self) -> None:
+        """The same package version must carry the same hash wherever it appears."""
+        seen: Dict[Tuple[str, str], str] = {}
+        for index, item in enumerate(self.packages):
+            key = (item.id.lower(), item.version.lower())
+            if seen.setdefault(key, item.sha512) != item.sha512:
+                raise LockFileError(f"packages[{index}].sha512: {item.id} {item.version} appears with two different hashes")
+
+    @classmethod
+    def load(cls, path: Union[str, Path]) -> "LockFile":
+        """The lock file at ``path``, or an empty one when there is none yet."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(path=path)
+        except OSError as exc:
+            raise LockFileError(f"The lock file {path} cannot be read ({exc}).") from None
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise LockFileError(f"The lock file {path} is not valid JSON ({exc}). Fix it or delete it to lock afresh.") from None
+        try:
+            return cls.from_dict(data, path)
+        except LockFileError as exc:
+            raise LockFileError(f"The lock file {path} is invalid: {exc}. Fix it or delete it to lock afresh.") from None
+
+    def save(self, path: Union[str, Path, None] = None) -> None:
+        target = Path(path or self.path or LOCK_FILE_NAME)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as sink:
+                json.dump(self.to_dict(), sink, indent=2)
+                sink.write("\n")
+                sink.flush()
+                os.fsync(sink.fileno())
+            os.replace(temp, target)
+        except OSError as exc:
+            Path(temp).unlink(missing_ok=True)
+            raise LockFileError(f"The lock file {target} cannot be written ({exc}).") from None
+
+    # --- queries -------------------------------------------------------------------------
+
+    def hash_of(self, package_id: str, version: str) -> Optional[LockedPackage]:
+        key = (package_id.lower(), version.lower())
+        for item in self.packages:
+            if (item.id.lower(), item.version.lower()) == key:
+                return item
+        return None
+
+    def package(self, package_id: str, version: str, framework: str) -> Optional[LockedPackage]:
+        key = (package_id.lower(), version.lower(), framework.lower())
+        return next((p for p in self.packages if p.key == key), None)
+
+    def versions_of(self, package_id: str) -> List[str]:
+        return sorted({p.version for p in self.packages if p.id.lower() == package_id.lower()})
+
+    def target(self, package_id: str, target: str) -> Optional[LockedTarget]:
+        return next((t for t in self.targets if t.package.lower() == package_id.lower() and t.target == target), None)
+
+    def verify(self, package_id: str, version: str, sha512: str, source: str) -> None:
+        """Raise :class:`IntegrityError` when the lock file knows another hash for this package."""
+        locked = self.hash_of(package_id, version)
+        if locked is not None and locked.sha512 != sha512:
+            raise IntegrityError(f"{package_id} {version}", locked.sha512, sha512, source)
+
+    # --- updating (returns a new value) ---------------------------------------------------
+
+    def with_result(self, packages: Iterable[LockedPackage], target: Optional[LockedTarget]) -> "LockFile":
+        merged = {p.key: p for p in self.packages}
+        for item in packages:
+            merged[item.key] = item
+        targets = [t for t in self.targets if target is None or not (t.package.lower() == target.package.lower() and t.target == target.target)]
+        if target is not None:
+            targets.append(target)
+        updated = replace(self, packages=tuple(merged.values()), targets=tuple(targets))
+        updated.validate()
+        return updated
