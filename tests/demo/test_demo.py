@@ -39,7 +39,7 @@ def test_demo_walks_through_every_documented_flow(
     runtime_name: str, lookalike_source: Path, tmp_path: Path, demo_facts: ServerFacts
 ) -> None:
     env = script_environment(runtime_name, lookalike_source, tmp_path / "cache")
-    finished = run_python(["-m", "octoclr", "demo"], env)
+    finished = run_python(["-m", "octoclr", "demo"], env, tmp_path)
     assert finished.returncode == 0, finished.explain()
     out = finished.stdout
 
@@ -75,7 +75,7 @@ def test_demo_walks_through_every_documented_flow(
 
 def test_demo_source_option_wins_over_the_environment(runtime_name: str, lookalike_source: Path, tmp_path: Path) -> None:
     env = script_environment(runtime_name, tmp_path / "no-such-folder", tmp_path / "cache")
-    finished = run_python(["-m", "octoclr", "demo", "--runtime", runtime_name, "--source", str(lookalike_source)], env)
+    finished = run_python(["-m", "octoclr", "demo", "--runtime", runtime_name, "--source", str(lookalike_source)], env, tmp_path)
     assert finished.returncode == 0, finished.explain()
     assert section_titles(finished.stdout)[0] == f"Bootstrapping Octopus.Client from {lookalike_source}"
 
@@ -88,9 +88,10 @@ def test_demo_says_what_to_do_when_nuget_org_is_unreachable(runtime_name: str, t
     env = script_environment(runtime_name, None, tmp_path / "cache")
     for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"):
         env[name] = dead_proxy
+    env["OCTOCLR_HTTP_RETRIES"] = "0"
     env.pop("NO_PROXY", None)
     env.pop("no_proxy", None)
-    finished = run_python(["-m", "octoclr", "demo"], env)
+    finished = run_python(["-m", "octoclr", "demo"], env, tmp_path)
     assert finished.returncode == FeedError.exit_code, finished.explain()
     error_lines = finished.stderr.strip().splitlines()
     assert len(error_lines) == 1, finished.stderr

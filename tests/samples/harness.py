@@ -62,11 +62,13 @@ class Finished:
         return f"exit status {self.returncode}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
 
 
-def run_python(args: Sequence[str], env: Mapping[str, str], cwd: Optional[Path] = None) -> Finished:
+def run_python(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> Finished:
+    """Run Python in ``cwd``: a folder of the test's own, since a bootstrap writes its lock file
+    (``octoclr.lock.json``) into the working directory."""
     done = subprocess.run(
         [sys.executable, *args],
         env=dict(env),
-        cwd=str(cwd or REPO),
+        cwd=str(cwd),
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -75,7 +77,7 @@ def run_python(args: Sequence[str], env: Mapping[str, str], cwd: Optional[Path] 
     return Finished(done.returncode, done.stdout, done.stderr)
 
 
-def run_ok(args: Sequence[str], env: Mapping[str, str], cwd: Optional[Path] = None) -> str:
+def run_ok(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> str:
     finished = run_python(args, env, cwd)
     assert finished.returncode == 0, finished.explain()
     return finished.stdout

@@ -13,7 +13,7 @@ from typing import Dict, Iterable, Mapping, Set
 import httpx
 import pytest
 
-from tests.samples.harness import SAMPLES, ServerFacts, lines_with, run_ok, script_environment
+from tests.samples.harness import SAMPLES, ServerFacts, lines_with, run_python, script_environment
 
 # Each sample and the test that runs it; test_every_sample_is_run keeps this complete.
 COVERED = {
@@ -30,14 +30,17 @@ COVERED = {
 
 
 @pytest.fixture
-def env(runtime_name: str, lookalike_source: Path, tmp_path: Path) -> Dict[str, str]:
+def env(runtime_name: str, lookalike_source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Dict[str, str]:
+    monkeypatch.chdir(tmp_path)  # the samples run here: a bootstrap writes its lock file into the working folder
     return script_environment(runtime_name, lookalike_source, tmp_path / "cache")
 
 
 def run_sample(name: str, env: Mapping[str, str], facts: ServerFacts) -> str:
-    out = run_ok([str(SAMPLES / name)], env)
-    assert facts.api_key not in out
-    return out
+    finished = run_python([str(SAMPLES / name)], env, Path.cwd())
+    assert finished.returncode == 0, finished.explain()
+    for secret in (facts.api_key, facts.password):
+        assert secret not in finished.stdout and secret not in finished.stderr
+    return finished.stdout
 
 
 def project_lines(projects: Iterable[Mapping[str, str]]) -> Set[str]:
@@ -64,10 +67,8 @@ def test_sign_in(env: Dict[str, str], demo_facts: ServerFacts) -> None:
 
 
 def test_sign_in_needs_credentials_for_a_real_server(env: Dict[str, str], live_simulator: ServerFacts) -> None:
-    from tests.samples.harness import run_python
-
     env = dict(env, OCTOPUS_URL=live_simulator.url, OCTOPUS_API_KEY=live_simulator.api_key)
-    finished = run_python([str(SAMPLES / "sign_in.py")], env)
+    finished = run_python([str(SAMPLES / "sign_in.py")], env, Path.cwd())
     assert finished.returncode == 1
     assert "Set OCTOPUS_USERNAME and OCTOPUS_PASSWORD" in finished.stderr
 
