@@ -1,0 +1,718 @@
+"""Values across the boundary: Python → .NET for a declared type, .NET → Python for results.
+
+Python → .NET follows narrow rules per target type (JPype's lesson: broad implicit
+conversions make overloads ambiguous). :func:`score` says how well a value fits a
+parameter type (None: not at all) and drives overload resolution; :func:`to_dotnet`
+converts. The rules:
+
+=====================================  ===================================================
+target                                 accepts
+=====================================  ===================================================
+proxy / raw .NET object                an object of an assignable type
+``string``, numbers, ``bool``          ``str``, ``int``, ``float``, ``bool`` (no bool → int)
+``decimal``                            ``decimal.Decimal``, ``int``, ``float``
+enum                                   a member name (case-insensitive, ``"A, B"`` for flags)
+``Nullable<T>``, reference types       ``None``
+``DateTimeOffset`` / ``DateTime``      ``datetime`` (naive means UTC for DateTimeOffset), ISO text
+``TimeSpan``, ``Guid``                 ``timedelta``; ``uuid.UUID`` or text
+delegate (``Func<T, bool>``...)        a Python callable; its arguments arrive as Python values
+``T[]``, ``List<T>``, ``IEnumerable<T>``  a list, tuple, set or other non-text iterable
+``IDictionary<K, V>``, ``Dictionary``  a ``dict``
+class with a parameterless constructor a ``dict`` of its settable properties (see dicts.py)
+type with ``implicit operator(string)`` ``str``
+``object``                             anything: dict → Dictionary<string, object>, list → List<object>
+=====================================  ===================================================
+
+.NET → Python: strings, numbers, booleans and null arrive as Python values (pythonnet
+does that); ``decimal`` → ``Decimal``, dates → ``datetime``, ``TimeSpan`` → ``timedelta``,
+enums → their name, types convertible to string → ``str``; arrays and lists returned by
+a method → ``list``, other enumerables returned by a method → a lazy iterator; lists,
+dictionaries and enumerables read from a property → live Python views; a ``Task`` →
+an awaitable; anything else → a proxy.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import re
+import uuid
+from typing import Any, Callable, Dict, Optional
+
+import clr
+import System
+from System import DateTimeOffset, TimeSpan
+from System.Globalization import CultureInfo
+
+from octoclr.bridge import customizers, reflection
+from octoclr.bridge.reflection import clr_type, pyclass_for, type_key
+
+Converter = Callable[[Any], Any]
+
+_INVARIANT = CultureInfo.InvariantCulture
+_EPOCH_TICKS = 621355968000000000  # DateTime(1970, 1, 1).Ticks
+
+_INTEGER_TYPES = {
+    "System.Int32": 3, "System.Int64": 2, "System.Int16": 1, "System.Byte": 1, "System.SByte": 1,
+    "System.UInt16": 1, "System.UInt32": 1, "System.UInt64": 1,
+}
+_FLOAT_TYPES = {"System.Double": 3, "System.Single": 2}
+_ITERABLE_DEFINITIONS = {
+    "System.Collections.Generic.IEnumerable`1",
+    "System.Collections.Generic.ICollection`1",
+    "System.Collections.Generic.IList`1",
+    "System.Collections.Generic.IReadOnlyList`1",
+    "System.Collections.Generic.IReadOnlyCollection`1",
+    "System.Collections.Generic.List`1",
+}
+_DICTIONARY_DEFINITIONS = {
+    "System.Collections.Generic.IDictionary`2",
+    "System.Collections.Generic.IReadOnlyDictionary`2",
+    "System.Collections.Generic.Dictionary`2",
+}
+
+
+def is_dotnet(value: Any) -> bool:
+    """Whether ``value`` is a raw pythonnet object (an instance of a .NET type)."""
+    return isinstance(value, System.Object)
+
+
+def _proxy_module():
+    from octoclr.bridge import proxy
+
+    return proxy
+
+
+def raw_of(value: Any) -> Any:
+    """The pythonnet object behind a proxy, or ``value`` itself."""
+    return getattr(value, "_raw", value) if _proxy_module().is_proxy(value) else value
+
+
+# --------------------------------------------------------------------------------------
+# Target types: one small rule object per .NET type, cached
+
+
+class Target:
+    """How Python values fit one .NET type."""
+
+    __slots__ = ("type", "name", "definition", "nullable", "is_value_type", "element", "key", "value_type", "kind")
+
+    def __init__(self, dotnet_type: Any) -> None:
+        self.type = dotnet_type
+        self.name = dotnet_type.FullName or dotnet_type.Name
+        self.definition = (
+            dotnet_type.GetGenericTypeDefinition().FullName if dotnet_type.IsGenericType else self.name
+        )
+        self.is_value_type = bool(dotnet_type.IsValueType)
+        self.nullable = not self.is_value_type
+        self.element: Optional[Target] = None
+        self.key: Optional[Target] = None
+        self.value_type: Optional[Target] = None
+        self.kind = self._classify()
+
+    def _classify(self) -> str:
+        t = self.type
+        if self.definition == "System.Nullable`1":
+            inner = target(t.GetGenericArguments()[0])
+            self.element = inner
+            self.nullable = True
+            return "nullable"
+        if t.IsGenericParameter:
+            return "object"
+        if self.name == "System.Object":
+            return "object"
+        if self.name == "System.String":
+            return "string"
+        if self.name == "System.Boolean":
+            return "bool"
+        if self.name in _INTEGER_TYPES:
+            return "int"
+        if self.name in _FLOAT_TYPES:
+            return "float"
+        if self.name == "System.Decimal":
+            return "decimal"
+        if self.name == "System.Char":
+            return "char"
+        if self.name == "System.DateTimeOffset":
+            return "datetimeoffset"
+        if self.name == "System.DateTime":
+            return "datetime"
+        if self.name == "System.TimeSpan":
+            return "timespan"
+        if self.name == "System.Guid":
+            return "guid"
+        if self.name == "System.Type":
+            return "type"
+        if t.IsEnum:
+            return "enum"
+        if clr_type(System.Delegate).IsAssignableFrom(t) and t != clr_type(System.Delegate):
+            return "delegate"
+        if t.IsArray:
+            self.element = target(t.GetElementType())
+            return "array"
+        if t.IsGenericType and self.definition in _DICTIONARY_DEFINITIONS:
+            key, value = t.GetGenericArguments()
+            self.key, self.value_type = target(key), target(value)
+            return "dictionary"
+        if t.IsGenericType and self.definition in _ITERABLE_DEFINITIONS:
+            self.element = target(t.GetGenericArguments()[0])
+            return "list"
+        if _dictionary_interface(t) is not None and _has_default_constructor(t):
+            key, value = _dictionary_interface(t).GetGenericArguments()
+            self.key, self.value_type = target(key), target(value)
+            return "dictionary_class"
+        if t.IsClass and not t.IsAbstract and _has_default_constructor(t):
+            return "object_class"
+        return "other"
+
+    def __repr__(self) -> str:
+        return f"<Target {self.name} {self.kind}>"
+
+
+def _has_default_constructor(t: Any) -> bool:
+    return t.GetConstructor(System.Type.EmptyTypes) is not None
+
+
+def _dictionary_interface(t: Any) -> Any:
+    for interface in t.GetInterfaces():
+        if interface.IsGenericType and interface.GetGenericTypeDefinition().FullName == "System.Collections.Generic.IDictionary`2":
+            return interface
+    return None
+
+
+_targets: Dict[str, Target] = {}
+
+
+def target(dotnet_type: Any) -> Target:
+    key = type_key(dotnet_type)
+    found = _targets.get(key)
+    if found is None:
+        found = _targets[key] = Target(dotnet_type)
+    return found
+
+
+# --------------------------------------------------------------------------------------
+# Scoring: how well a Python value fits a target (None: not at all)
+
+_TEXT = (str, bytes)
+
+
+def _is_iterable(value: Any) -> bool:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return True
+    if isinstance(value, (str, bytes, dict)) or is_dotnet(value) or _proxy_module().is_proxy(value):
+        return False
+    return hasattr(value, "__iter__")
+
+
+def _runtime_type(value: Any) -> Any:
+    raw = raw_of(value)
+    if is_dotnet(raw):
+        return raw.GetType()
+    return None
+
+
+def score(value: Any, t: Target) -> Optional[int]:
+    kind = t.kind
+    if value is None:
+        return 2 if t.nullable else None
+    proxy = _proxy_module()
+    if proxy.is_proxy(value) or is_dotnet(value):
+        runtime = _runtime_type(value)
+        if runtime is None:
+            return None
+        if t.kind == "nullable":
+            return score(value, t.element)  # type: ignore[arg-type]
+        if runtime == t.type:
+            return 4
+        if t.type.IsAssignableFrom(runtime):
+            return 1 if kind == "object" else 3
+        if kind in ("string",) and _implicit_to_string(runtime) is not None:
+            return 1
+        return None
+    if kind == "object":
+        return 1
+    if kind == "nullable":
+        return score(value, t.element)  # type: ignore[arg-type]
+    if kind == "string":
+        return 4 if isinstance(value, str) else None
+    if kind == "bool":
+        return 4 if isinstance(value, bool) else None
+    if kind == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return _INTEGER_TYPES[t.name]
+        return None
+    if kind == "float":
+        if isinstance(value, float):
+            return _FLOAT_TYPES[t.name]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return 1
+        return None
+    if kind == "decimal":
+        if isinstance(value, decimal.Decimal):
+            return 4
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return 1
+        return None
+    if kind == "char":
+        return 2 if isinstance(value, str) and len(value) == 1 else None
+    if kind == "enum":
+        if isinstance(value, str):
+            return 3 if _enum_parse(t.type, value) is not None else None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return 1
+        return None
+    if kind in ("datetimeoffset", "datetime"):
+        if isinstance(value, _dt.datetime):
+            return 3
+        if isinstance(value, _dt.date) and kind == "datetime":
+            return 2
+        if isinstance(value, str) and _parse_iso(value) is not None:
+            return 1
+        return None
+    if kind == "timespan":
+        return 3 if isinstance(value, _dt.timedelta) else None
+    if kind == "guid":
+        return 3 if isinstance(value, uuid.UUID) else (1 if isinstance(value, str) else None)
+    if kind == "type":
+        return 3 if isinstance(value, type) and (proxy.is_proxy_class(value) or _is_pythonnet_class(value)) else (1 if isinstance(value, str) else None)
+    if kind == "delegate":
+        return 2 if callable(value) and not isinstance(value, type) else None
+    if kind in ("array", "list"):
+        return 2 if _is_iterable(value) else None
+    if kind in ("dictionary", "dictionary_class"):
+        return 3 if isinstance(value, dict) else None
+    if kind == "object_class":
+        if isinstance(value, dict):
+            return 2
+        if isinstance(value, str) and _implicit_from_string(t.type) is not None:
+            return 2
+        return None
+    if isinstance(value, str) and _implicit_from_string(t.type) is not None:
+        return 2
+    return None
+
+
+def _is_pythonnet_class(value: type) -> bool:
+    try:
+        clr.GetClrType(value)
+        return True
+    except Exception:
+        return False
+
+
+# --------------------------------------------------------------------------------------
+# Python → .NET
+
+
+class ConversionError(TypeError):
+    """A Python value does not fit the .NET type it was given for."""
+
+
+def to_dotnet(value: Any, t: Target, what: str = "value") -> Any:
+    """Convert ``value`` for a .NET slot of type ``t``; raise ConversionError naming ``what``."""
+    kind = t.kind
+    if value is None:
+        if not t.nullable:
+            raise ConversionError(f"{what}: None given where a {reflection.describe_type(t.type)} value is required")
+        return None
+    proxy = _proxy_module()
+    if proxy.is_proxy(value):
+        value = value._raw
+    if is_dotnet(value):
+        if kind == "string" and not isinstance(value, System.String):
+            return value.ToString()
+        return value
+    try:
+        converter = _CONVERTERS[kind]
+    except KeyError:
+        converter = _convert_other
+    if score(value, t) is None:
+        raise ConversionError(
+            f"{what}: cannot use {type(value).__name__} {_short(value)} as {reflection.describe_type(t.type)}"
+        )
+    return converter(value, t, what)
+
+
+def _short(value: Any) -> str:
+    from octoclr.secrets import redact
+
+    text = repr(value)
+    return redact(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _convert_object(value: Any, t: Target, what: str) -> Any:
+    if isinstance(value, dict):
+        return to_dotnet(value, target(clr_type(System.Collections.Generic.Dictionary[System.String, System.Object])), what)
+    if _is_iterable(value):
+        return to_dotnet(list(value), target(clr_type(System.Collections.Generic.List[System.Object])), what)
+    if isinstance(value, decimal.Decimal):
+        return _convert_decimal(value, t, what)
+    if isinstance(value, _dt.datetime):
+        return _convert_datetimeoffset(value, t, what)
+    if isinstance(value, type):
+        return _convert_type(value, t, what)
+    return value
+
+
+def _convert_identity(value: Any, t: Target, what: str) -> Any:
+    return value
+
+
+def _convert_nullable(value: Any, t: Target, what: str) -> Any:
+    return to_dotnet(value, t.element, what)  # type: ignore[arg-type]
+
+
+def _convert_decimal(value: Any, t: Target, what: str) -> Any:
+    return System.Decimal.Parse(str(decimal.Decimal(value) if isinstance(value, float) else value), _INVARIANT)
+
+
+def _convert_float(value: Any, t: Target, what: str) -> Any:
+    return float(value)
+
+
+def _convert_enum(value: Any, t: Target, what: str) -> Any:
+    if isinstance(value, int):
+        return System.Enum.ToObject(t.type, value)
+    return _enum_parse(t.type, value)
+
+
+def _enum_parse(enum_type: Any, text: str) -> Any:
+    names = {n.lower() for n in System.Enum.GetNames(enum_type)}
+    parts = [p.strip().lower() for p in text.split(",")]
+    if not parts or any(p not in names for p in parts):
+        return None
+    return System.Enum.Parse(enum_type, text, True)
+
+
+_ISO = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def _parse_iso(text: str) -> Optional[_dt.datetime]:
+    """Parse the ISO 8601 forms JSON serializers write (7 fraction digits, ``Z``) on Python 3.9 too."""
+    match = _ISO.match(text.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    micro = int((fraction or "0").ljust(6, "0")[:6])
+    tz = None
+    if zone:
+        if zone == "Z":
+            tz = _dt.timezone.utc
+        else:
+            sign = -1 if zone[0] == "-" else 1
+            digits = zone[1:].replace(":", "")
+            tz = _dt.timezone(sign * _dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    try:
+        return _dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0), micro, tz)
+    except ValueError:
+        return None
+
+
+def _ticks(moment: _dt.datetime) -> int:
+    naive = moment.replace(tzinfo=None)
+    delta = naive - _dt.datetime(1970, 1, 1)
+    return _EPOCH_TICKS + (delta.days * 86400 + delta.seconds) * 10_000_000 + delta.microseconds * 10
+
+
+def _as_datetime(value: Any) -> _dt.datetime:
+    if isinstance(value, str):
+        parsed = _parse_iso(value)
+        assert parsed is not None
+        return parsed
+    if not isinstance(value, _dt.datetime):
+        return _dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _convert_datetimeoffset(value: Any, t: Target, what: str) -> Any:
+    moment = _as_datetime(value)
+    offset = moment.utcoffset() or _dt.timedelta(0)
+    return DateTimeOffset(_ticks(moment), TimeSpan.FromTicks(int(offset.total_seconds()) * 10_000_000))
+
+
+def _convert_datetime(value: Any, t: Target, what: str) -> Any:
+    moment = _as_datetime(value)
+    if moment.tzinfo is not None:
+        utc = moment.astimezone(_dt.timezone.utc)
+        return System.DateTime(_ticks(utc), System.DateTimeKind.Utc)
+    return System.DateTime(_ticks(moment), System.DateTimeKind.Unspecified)
+
+
+def _convert_timespan(value: Any, t: Target, what: str) -> Any:
+    return TimeSpan.FromTicks((value.days * 86400 + value.seconds) * 10_000_000 + value.microseconds * 10)
+
+
+def _convert_guid(value: Any, t: Target, what: str) -> Any:
+    try:
+        return System.Guid.Parse(str(value))
+    except Exception:
+        raise ConversionError(f"{what}: {value!r} is not a GUID") from None
+
+
+def _convert_type(value: Any, t: Target, what: str) -> Any:
+    from octoclr.bridge.methods import resolve_type
+
+    return resolve_type(value)
+
+
+def _convert_delegate(value: Any, t: Target, what: str) -> Any:
+    invoke = t.type.GetMethod("Invoke")
+    parameter_count = len(invoke.GetParameters())
+    returns = invoke.ReturnType
+    void = returns.FullName == "System.Void"
+    result_target = None if void else target(returns)
+    callback = value
+
+    def call(*args: Any) -> Any:
+        result = callback(*(to_python(a) for a in args[:parameter_count]))
+        if void:
+            return None
+        if result_target.kind == "bool":  # type: ignore[union-attr]
+            return bool(result)
+        return to_dotnet(result, result_target, f"result of {getattr(callback, '__name__', 'callback')}")  # type: ignore[arg-type]
+
+    return pyclass_for(t.type)(call)
+
+
+def _convert_array(value: Any, t: Target, what: str) -> Any:
+    element = t.element
+    items = [to_dotnet(item, element, f"{what}[{index}]") for index, item in enumerate(value)]  # type: ignore[arg-type]
+    return System.Array[pyclass_for(element.type)](items)  # type: ignore[union-attr]
+
+
+def _convert_list(value: Any, t: Target, what: str) -> Any:
+    element = t.element
+    result = System.Collections.Generic.List[pyclass_for(element.type)]()  # type: ignore[union-attr]
+    for index, item in enumerate(value):
+        result.Add(to_dotnet(item, element, f"{what}[{index}]"))  # type: ignore[arg-type]
+    return result
+
+
+def _convert_dictionary(value: Any, t: Target, what: str) -> Any:
+    if t.kind == "dictionary_class":
+        result = System.Activator.CreateInstance(t.type)
+    else:
+        klass = System.Collections.Generic.Dictionary[pyclass_for(t.key.type), pyclass_for(t.value_type.type)]  # type: ignore[union-attr]
+        result = klass()
+    key_target, value_target = t.key, t.value_type
+    for key, item in value.items():
+        dotnet_key = to_dotnet(key, key_target, f"{what} key")  # type: ignore[arg-type]
+        result[dotnet_key] = to_dotnet(item, value_target, f"{what}[{key!r}]")  # type: ignore[arg-type]
+    return result
+
+
+def _convert_object_class(value: Any, t: Target, what: str) -> Any:
+    if isinstance(value, str):
+        return _convert_other(value, t, what)
+    from octoclr.bridge.dicts import from_dict_raw
+
+    return from_dict_raw(value, t.type, strict=True, path=what)
+
+
+def _convert_other(value: Any, t: Target, what: str) -> Any:
+    if isinstance(value, str):
+        implicit = _implicit_from_string(t.type)
+        if implicit is not None:
+            return implicit.Invoke(None, System.Array[System.Object]([value]))
+    raise ConversionError(f"{what}: cannot use {type(value).__name__} as {reflection.describe_type(t.type)}")
+
+
+_CONVERTERS: Dict[str, Callable[[Any, Target, str], Any]] = {
+    "object": _convert_object,
+    "string": _convert_identity,
+    "bool": _convert_identity,
+    "int": _convert_identity,
+    "float": _convert_float,
+    "decimal": _convert_decimal,
+    "char": _convert_identity,
+    "nullable": _convert_nullable,
+    "enum": _convert_enum,
+    "datetimeoffset": _convert_datetimeoffset,
+    "datetime": _convert_datetime,
+    "timespan": _convert_timespan,
+    "guid": _convert_guid,
+    "type": _convert_type,
+    "delegate": _convert_delegate,
+    "array": _convert_array,
+    "list": _convert_list,
+    "dictionary": _convert_dictionary,
+    "dictionary_class": _convert_dictionary,
+    "object_class": _convert_object_class,
+}
+
+
+_implicit_cache: Dict[str, Any] = {}
+
+
+def _implicit_operator(dotnet_type: Any, source: str, result: str) -> Any:
+    key = f"{type_key(dotnet_type)}|{source}|{result}"
+    if key in _implicit_cache:
+        return _implicit_cache[key]
+    found = None
+    for method in dotnet_type.GetMethods(reflection.PUBLIC):
+        if method.Name in ("op_Implicit",) and method.IsStatic:
+            parameters = method.GetParameters()
+            if (
+                len(parameters) == 1
+                and parameters[0].ParameterType.FullName == source
+                and method.ReturnType.FullName == result
+            ):
+                found = method
+                break
+    _implicit_cache[key] = found
+    return found
+
+
+def _implicit_from_string(dotnet_type: Any) -> Any:
+    return _implicit_operator(dotnet_type, "System.String", dotnet_type.FullName)
+
+
+def _implicit_to_string(dotnet_type: Any) -> Any:
+    return _implicit_operator(dotnet_type, dotnet_type.FullName, "System.String")
+
+
+# --------------------------------------------------------------------------------------
+# .NET → Python
+
+_PLAIN = (str, int, float, bool, type(None))
+_result_converters: Dict[Any, Converter] = {}
+_property_converters: Dict[Any, Converter] = {}
+
+
+def to_python(value: Any, streaming: bool = False) -> Any:
+    """A method result as Python sees it (lists copied; ``streaming`` enumerables lazily)."""
+    if isinstance(value, _PLAIN):
+        return value
+    pyclass = type(value)
+    converter = _result_converters.get(pyclass)
+    if converter is None:
+        converter = _result_converters[pyclass] = _make_converter(value, live=False)
+    if streaming and converter is _to_list:
+        return _iterate(value)
+    return converter(value)
+
+
+def property_to_python(value: Any) -> Any:
+    """A property or field value: collections stay live .NET views."""
+    if isinstance(value, _PLAIN):
+        return value
+    pyclass = type(value)
+    converter = _property_converters.get(pyclass)
+    if converter is None:
+        converter = _property_converters[pyclass] = _make_converter(value, live=True)
+    return converter(value)
+
+
+def _to_list(value: Any) -> list:
+    return [to_python(item) for item in value]
+
+
+def _iterate(value: Any) -> Any:
+    for item in value:
+        yield to_python(item)
+
+
+def _decimal(value: Any) -> decimal.Decimal:
+    return decimal.Decimal(value.ToString(_INVARIANT))
+
+
+def _datetimeoffset(value: Any) -> _dt.datetime:
+    offset_ticks = value.Offset.Ticks
+    tz = _dt.timezone(_dt.timedelta(microseconds=offset_ticks // 10))
+    return _from_ticks(value.Ticks, tz)
+
+
+def _from_ticks(ticks: int, tz: Any) -> _dt.datetime:
+    micro = (ticks - _EPOCH_TICKS) // 10
+    return (_dt.datetime(1970, 1, 1) + _dt.timedelta(microseconds=micro)).replace(tzinfo=tz)
+
+
+def _datetime(value: Any) -> _dt.datetime:
+    kind = value.Kind
+    if kind == System.DateTimeKind.Utc:
+        return _from_ticks(value.Ticks, _dt.timezone.utc)
+    if kind == System.DateTimeKind.Local:
+        return _from_ticks(value.ToUniversalTime().Ticks, _dt.timezone.utc)
+    return _from_ticks(value.Ticks, None)
+
+
+def _timespan(value: Any) -> _dt.timedelta:
+    return _dt.timedelta(microseconds=value.Ticks // 10)
+
+
+def _enum(value: Any) -> str:
+    return value.ToString()
+
+
+def _guid(value: Any) -> uuid.UUID:
+    return uuid.UUID(value.ToString())
+
+
+def _make_converter(value: Any, live: bool) -> Converter:
+    if not is_dotnet(value):
+        return _identity
+    dotnet_type = value.GetType()
+    name = dotnet_type.FullName or ""
+    simple = {
+        "System.Decimal": _decimal,
+        "System.DateTimeOffset": _datetimeoffset,
+        "System.DateTime": _datetime,
+        "System.TimeSpan": _timespan,
+        "System.Guid": _guid,
+    }.get(name)
+    if simple is not None:
+        return simple
+    if dotnet_type.IsEnum:
+        return _enum
+    registered = customizers.result_converter(reflection.base_names(dotnet_type))
+    if registered is not None:
+        return registered
+    implicit = _implicit_to_string(dotnet_type) if not dotnet_type.IsPrimitive else None
+    if implicit is not None:
+        return lambda v: str(v.ToString())
+    from octoclr.bridge import tasks
+
+    if clr_type(System.Threading.Tasks.Task).IsAssignableFrom(dotnet_type):
+        return tasks.wrap_task
+    if not live:
+        if dotnet_type.IsArray or clr_type(System.Collections.IList).IsAssignableFrom(dotnet_type) or _is_generic_list(dotnet_type):
+            return _to_list
+    return _proxy_module().wrap
+
+
+def _is_generic_list(dotnet_type: Any) -> bool:
+    for interface in dotnet_type.GetInterfaces():
+        if interface.IsGenericType and interface.GetGenericTypeDefinition().FullName in (
+            "System.Collections.Generic.IList`1",
+            "System.Collections.Generic.IReadOnlyList`1",
+        ):
+            return True
+    return False
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def streaming_return(method: Any) -> bool:
+    """Whether a method's declared result is an enumerable that is not a collection (read lazily)."""
+    returns = method.ReturnType
+    if returns.IsGenericType:
+        return returns.GetGenericTypeDefinition().FullName == "System.Collections.Generic.IEnumerable`1"
+    return returns.FullName == "System.Collections.IEnumerable"
+
+
+@customizers.result_converter_for("Newtonsoft.Json.Linq.JToken")
+def _json_token(value: Any) -> Any:
+    """JSON read without a target type becomes plain Python data."""
+    import json
+
+    return json.loads(value.ToString(_formatting_none(value)))
+
+
+def _formatting_none(value: Any) -> Any:
+    formatting = value.GetType().Assembly.GetType("Newtonsoft.Json.Formatting")
+    return System.Enum.ToObject(formatting, 0)

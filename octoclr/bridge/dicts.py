@@ -1,0 +1,354 @@
+"""``to_dict`` and ``from_dict``: .NET objects as plain Python data and back.
+
+``to_dict`` serializes on the .NET side with Newtonsoft.Json in one call — a whole list
+of objects at once — and parses the text with :func:`json.loads`; reading properties
+one by one through pythonnet costs a boundary crossing each and is many times slower.
+
+* ``style="json"``: the REST shape, serialized with the client's own settings (a static
+  ``GetDefaultSerializerSettings`` on a type named ``*.Serialization.JsonSerialization``
+  in a loaded assembly, found by reflection), else Newtonsoft's defaults.
+* ``style="python"`` (default): snake_case keys; dates → ``datetime``, ``decimal`` →
+  ``Decimal``, enums → member names, nested objects → dicts, lists → lists, dictionaries
+  (``links``) → dicts with their keys unchanged. A per-type plan, built once from
+  reflection, says which key gets which name and conversion.
+
+``from_dict`` accepts either style: keys match properties by snake_case, exact or JSON
+name. An unknown key raises ``ValueError`` naming the key and the type (unless
+``strict=False``), a value that does not fit raises ``TypeError`` naming the field.
+Read-only properties in the input are skipped, so ``from_dict(to_dict(x))`` works.
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+import threading
+import uuid
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import clr
+import System
+
+from octoclr.bridge import conversion, reflection
+from octoclr.bridge.names import to_snake
+from octoclr.bridge.reflection import type_info, type_key
+
+Convert = Callable[[Any], Any]
+STYLES = ("python", "json")
+
+_lock = threading.RLock()
+_newtonsoft: Dict[str, Any] = {}
+_plans: Dict[str, "Plan"] = {}
+
+
+# --------------------------------------------------------------------------------------
+# Newtonsoft, found by reflection
+
+
+def _find_type(full_name: str) -> Any:
+    for assembly in reflection.loaded_assemblies():
+        found = assembly.GetType(full_name)
+        if found is not None:
+            return found
+    return None
+
+
+def _json_convert() -> Any:
+    if "convert" not in _newtonsoft:
+        convert = _find_type("Newtonsoft.Json.JsonConvert")
+        if convert is None:
+            raise RuntimeError("to_dict needs Newtonsoft.Json, which is not loaded (load the client first)")
+        assembly = convert.Assembly
+        _newtonsoft["convert"] = convert
+        _newtonsoft["serialize"] = next(
+            m for m in convert.GetMethods()
+            if m.Name == "SerializeObject" and [p.ParameterType.Name for p in m.GetParameters()] == ["Object", "JsonSerializerSettings"]
+        )
+        _newtonsoft["settings_type"] = assembly.GetType("Newtonsoft.Json.JsonSerializerSettings")
+        _newtonsoft["enum_converter"] = assembly.GetType("Newtonsoft.Json.Converters.StringEnumConverter")
+    return _newtonsoft["convert"]
+
+
+def client_serializer_settings(for_type: Any = None) -> Any:
+    """The client's own serializer settings (``*.Serialization.JsonSerialization``), or None."""
+    candidates = []
+    for assembly in reflection.loaded_assemblies():
+        for t in reflection.exported_types(assembly):
+            if (t.FullName or "").endswith(".Serialization.JsonSerialization"):
+                method = t.GetMethod("GetDefaultSerializerSettings", System.Type.EmptyTypes)
+                if method is not None and method.IsStatic:
+                    candidates.append((t, method))
+    if not candidates:
+        return None
+    if for_type is not None:
+        for t, method in candidates:
+            if t.Assembly.Equals(for_type.Assembly):
+                return method.Invoke(None, None)
+    return candidates[0][1].Invoke(None, None)
+
+
+def _settings(style: str, for_type: Any) -> Any:
+    _json_convert()
+    key = (style, str(for_type.Assembly.FullName) if for_type is not None and style == "json" else "")
+    cache = _newtonsoft.setdefault("settings", {})
+    if key not in cache:
+        settings = client_serializer_settings(for_type) if style == "json" else None
+        if settings is None:
+            settings = System.Activator.CreateInstance(_newtonsoft["settings_type"])
+            if style == "python":
+                converter = System.Activator.CreateInstance(_newtonsoft["enum_converter"])
+                settings.Converters.Add(converter)
+        cache[key] = settings
+    return cache[key]
+
+
+def serialize(raw: Any, style: str, for_type: Any = None) -> str:
+    """JSON text of a .NET object (or array of objects) by Newtonsoft."""
+    _json_convert()
+    arguments = System.Array[System.Object]([raw, _settings(style, for_type)])
+    return str(_newtonsoft["serialize"].Invoke(None, arguments))
+
+
+# --------------------------------------------------------------------------------------
+# Plans: per .NET type, how JSON keys and values become Python ones
+
+
+class Plan:
+    __slots__ = ("fields",)
+
+    def __init__(self) -> None:
+        self.fields: Dict[str, Tuple[str, Optional[Convert]]] = {}
+
+    def apply(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return _generic(data)
+        fields = self.fields
+        result = {}
+        for key, value in data.items():
+            entry = fields.get(key)
+            if entry is None:
+                result[to_snake(key)] = _generic(value)
+            else:
+                name, convert = entry
+                result[name] = value if convert is None or value is None else convert(value)
+        return result
+
+
+def _generic(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, list):
+        return [_generic(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _generic(v) for k, v in value.items()}
+    return value
+
+
+def json_name(entry: reflection.PropertyEntry) -> str:
+    """The JSON key Newtonsoft writes for a member (``[JsonProperty("...")]`` honoured)."""
+    member = entry.declaring_type.GetField(entry.name) if entry.is_field else entry.declaring_type.GetProperty(entry.name)
+    if member is not None:
+        for attribute in member.GetCustomAttributes(True):
+            attribute_type = attribute.GetType()
+            if attribute_type.Name == "JsonPropertyAttribute":
+                name = attribute_type.GetProperty("PropertyName").GetValue(attribute, None)
+                if name:
+                    return str(name)
+    return entry.name
+
+
+def plan_for(dotnet_type: Any) -> Plan:
+    key = type_key(dotnet_type)
+    found = _plans.get(key)
+    if found is not None:
+        return found
+    with _lock:
+        found = _plans.get(key)
+        if found is None:
+            found = Plan()
+            _plans[key] = found  # registered first: types may refer to themselves
+            for entry in type_info(dotnet_type).properties.values():
+                if entry.is_static or not entry.readable:
+                    continue
+                found.fields[json_name(entry)] = (to_snake(entry.name), _value_converter(entry.dotnet_type))
+    return found
+
+
+def _value_converter(dotnet_type: Any) -> Optional[Convert]:
+    target = conversion.target(dotnet_type)
+    kind = target.kind
+    if kind == "nullable":
+        return _value_converter(target.element.type)  # type: ignore[union-attr]
+    if kind in ("string", "bool", "int", "enum", "char"):
+        return None
+    if kind == "float":
+        return float
+    if kind == "decimal":
+        return decimal.Decimal
+    if kind in ("datetimeoffset", "datetime"):
+        return _parse_date
+    if kind == "guid":
+        return uuid.UUID
+    if kind in ("array", "list"):
+        element = _value_converter(target.element.type)  # type: ignore[union-attr]
+        if element is None:
+            return _generic
+        return lambda items: [None if v is None else element(v) for v in items]
+    if kind in ("dictionary", "dictionary_class"):
+        value = _value_converter(target.value_type.type)  # type: ignore[union-attr]
+        if value is None:
+            return _generic
+        return lambda items: {k: None if v is None else value(v) for k, v in items.items()}
+    if kind == "object_class" or (dotnet_type.IsClass and dotnet_type.FullName not in ("System.Object", "System.String")):
+        if reflection.is_public(dotnet_type) and not _is_collection(dotnet_type):
+            plan = plan_for(dotnet_type)
+            return plan.apply
+    if dotnet_type.IsInterface and not _is_collection(dotnet_type):
+        return plan_for(dotnet_type).apply
+    return _generic
+
+
+def _is_collection(dotnet_type: Any) -> bool:
+    return bool(reflection.clr_type(System.Collections.IEnumerable).IsAssignableFrom(dotnet_type))
+
+
+def _parse_date(text: Any) -> Any:
+    if not isinstance(text, str):
+        return text
+    parsed = conversion._parse_iso(text)
+    return parsed if parsed is not None else text
+
+
+# --------------------------------------------------------------------------------------
+# to_dict
+
+
+def _raw_and_type(value: Any) -> Tuple[Any, Any]:
+    from octoclr.bridge import proxy
+
+    if proxy.is_proxy(value):
+        return value._raw, type(value).__info__.dotnet_type
+    if conversion.is_dotnet(value):
+        pyclass = type(value)
+        declared = clr.GetClrType(pyclass)
+        return value, (value.GetType() if declared.IsInterface or declared.IsAbstract else declared)
+    return None, None
+
+
+def to_dict(value: Any, style: str = "python") -> Any:
+    """Plain Python data for a .NET object, or for a list of them (serialized in one .NET call)."""
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
+    raw, dotnet_type = _raw_and_type(value)
+    if raw is not None:
+        data = _loads(serialize(raw, style, dotnet_type), style)
+        return plan_for(dotnet_type).apply(data) if style == "python" and not _is_collection(dotnet_type) else (
+            _apply_items(data, [dotnet_type]) if style == "python" else data
+        )
+    if isinstance(value, (list, tuple)) or _is_sequence_proxy(value):
+        items = list(value)
+        pairs = [_raw_and_type(item) for item in items]
+        if all(r is not None for r, _ in pairs):
+            array = System.Array[System.Object]([r for r, _ in pairs])
+            first_type = pairs[0][1] if pairs else None
+            data = _loads(serialize(array, style, first_type), style)
+            return _apply_items(data, [t for _, t in pairs]) if style == "python" else data
+        return [to_dict(item, style) for item in items]
+    if isinstance(value, dict):
+        return {k: to_dict(v, style) for k, v in value.items()}
+    return value
+
+
+def _is_sequence_proxy(value: Any) -> bool:
+    from octoclr.bridge import proxy
+
+    return proxy.is_proxy(value) and hasattr(type(value), "__len__")
+
+
+def _apply_items(data: List[Any], types: List[Any]) -> List[Any]:
+    if not isinstance(data, list):
+        return _generic(data)
+    plans: Dict[Any, Plan] = {}
+    result = []
+    for item, dotnet_type in zip(data, types if len(types) == len(data) else [None] * len(data)):
+        if dotnet_type is None:
+            result.append(_generic(item))
+            continue
+        plan = plans.get(dotnet_type)
+        if plan is None:
+            plan = plans[dotnet_type] = plan_for(dotnet_type)
+        result.append(plan.apply(item))
+    return result
+
+
+def _loads(text: str, style: str) -> Any:
+    if style == "python":
+        return json.loads(text, parse_float=decimal.Decimal)
+    return json.loads(text)
+
+
+# --------------------------------------------------------------------------------------
+# from_dict
+
+
+def _key_table(dotnet_type: Any) -> Dict[str, reflection.PropertyEntry]:
+    info = type_info(dotnet_type)
+    table = info.extras.get("from_dict_keys")
+    if table is None:
+        table = {}
+        for entry in info.properties.values():
+            if entry.is_static:
+                continue
+            for key in (entry.name, to_snake(entry.name), json_name(entry), entry.name.lower()):
+                table.setdefault(key, entry)
+        info.extras["from_dict_keys"] = table
+    return table
+
+
+def from_dict_raw(data: Any, dotnet_type: Any, strict: bool = True, path: str = "") -> Any:
+    """A new .NET object of ``dotnet_type`` with the properties given in ``data``."""
+    type_name = dotnet_type.FullName
+    where = path or type_name
+    if not isinstance(data, dict):
+        raise TypeError(f"{where}: expected a dict for {type_name}, got {type(data).__name__}")
+    if dotnet_type.IsAbstract or dotnet_type.IsInterface or dotnet_type.GetConstructor(System.Type.EmptyTypes) is None:
+        raise TypeError(f"{where}: {type_name} cannot be created from a dict (no public parameterless constructor)")
+    table = _key_table(dotnet_type)
+    assignments = []
+    for key, value in data.items():
+        if not isinstance(key, str):
+            raise TypeError(f"{where}: keys must be strings, got {key!r}")
+        entry = table.get(key) or table.get(key.lower())
+        if entry is None:
+            if strict:
+                import difflib
+
+                close = difflib.get_close_matches(key, sorted({to_snake(e.name) for e in table.values()}), n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise ValueError(f"unknown key '{key}' for {type_name}{' at ' + path if path else ''}{hint}")
+            continue
+        assignments.append((entry, value))
+    # Convert everything before creating anything: bad input leaves nothing half-built.
+    converted = []
+    for entry, value in assignments:
+        field = f"{where}.{to_snake(entry.name)}" if path else f"{type_name}.{entry.name}"
+        if not entry.writable:
+            continue
+        target = conversion.target(entry.dotnet_type)
+        if target.kind == "object_class" and isinstance(value, dict):
+            converted.append((entry, from_dict_raw(value, entry.dotnet_type, strict, field)))
+        else:
+            converted.append((entry, conversion.to_dotnet(value, target, field)))
+    instance = System.Activator.CreateInstance(dotnet_type)
+    for entry, value in converted:
+        entry.set(instance, value)
+    return instance
+
+
+def from_dict(data: Any, dotnet_type: Any, strict: bool = True) -> Any:
+    """A proxy of a new ``dotnet_type`` object built from ``data`` (either to_dict style)."""
+    from octoclr.bridge import proxy
+    from octoclr.bridge.methods import resolve_type
+
+    resolved = resolve_type(dotnet_type)
+    return proxy.wrap(from_dict_raw(data, resolved, strict))

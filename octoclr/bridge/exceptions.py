@@ -1,0 +1,161 @@
+"""Converting .NET exceptions into :mod:`octoclr.errors`, in one place.
+
+The class is found by exception type name, walking from the thrown type up its base
+classes; the first name in :data:`EXCEPTION_CLASSES` wins. After that come two rules
+that read the exception rather than its name: a ``NotSupportedException`` that speaks of
+the server's version is the client's version gate (``UnsupportedServerError``), and an
+exception that is, or wraps, a network failure means the server cannot be reached
+(``OctopusConnectionError``). Everything else is ``DotNetError``. ``AggregateException``
+and ``TargetInvocationException`` are unwrapped first. Messages are redacted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Type
+
+import System
+
+from octoclr import errors
+from octoclr.bridge import reflection
+from octoclr.secrets import redact
+
+#: Exception type name (short or full) → error class. Extend with :func:`register`.
+EXCEPTION_CLASSES: Dict[str, Type[errors.OctopusError]] = {
+    "OctopusResourceNotFoundException": errors.NotFoundError,
+    "OctopusValidationException": errors.ValidationError,
+    "OctopusSecurityException": errors.SecurityError,
+    "OctopusMethodNotAllowedFoundException": errors.MethodNotAllowedError,
+    "OctopusServerException": errors.ServerError,
+    "UnsupportedApiVersionException": errors.UnsupportedServerError,
+    "OctopusDeserializationException": errors.ServerError,
+}
+
+#: Exception types meaning the server could not be reached.
+CONNECTION_EXCEPTIONS = (
+    "System.Net.WebException",
+    "System.Net.Http.HttpRequestException",
+    "System.Net.Sockets.SocketException",
+)
+
+_WRAPPERS = ("System.AggregateException", "System.Reflection.TargetInvocationException")
+_VERSION_GATE = re.compile(r"\bversion\b.*\bserver\b|\bserver\b.*\bversion\b", re.IGNORECASE | re.DOTALL)
+
+# Property names under which exceptions carry the server's answer.
+_STATUS_PROPERTIES = ("HttpStatusCode", "StatusCode")
+_HELP_PROPERTIES = ("HelpText",)
+_ERRORS_PROPERTIES = ("Errors", "ValidationErrors")
+
+
+def register(type_name: str, error_class: Type[errors.OctopusError]) -> None:
+    """Map exceptions named ``type_name`` (and their subclasses) to ``error_class``."""
+    if not (isinstance(error_class, type) and issubclass(error_class, errors.OctopusError)):
+        raise TypeError("error_class must be a subclass of octoclr.errors.OctopusError")
+    EXCEPTION_CLASSES[type_name] = error_class
+
+
+def is_dotnet_exception(error: BaseException) -> bool:
+    return isinstance(error, System.Exception)
+
+
+def unwrap(exception: Any) -> Any:
+    """The meaningful exception inside AggregateException / TargetInvocationException layers."""
+    current = exception
+    for _ in range(32):
+        name = current.GetType().FullName
+        if name == "System.AggregateException":
+            inner = current.Flatten().InnerExceptions
+            if inner.Count == 0:
+                return current
+            current = inner[0]
+        elif name in _WRAPPERS and current.InnerException is not None:
+            current = current.InnerException
+        else:
+            return current
+    return current
+
+
+def _names(dotnet_type: Any) -> List[str]:
+    result = []
+    current = dotnet_type
+    while current is not None:
+        result.append(current.FullName or current.Name)
+        current = current.BaseType
+    return result
+
+
+def error_class_for(dotnet_type: Any, exception: Any = None) -> Type[errors.OctopusError]:
+    """The error class for an exception type (and, when given, the exception itself)."""
+    for full_name in _names(dotnet_type):
+        short = full_name.rsplit(".", 1)[-1]
+        found = EXCEPTION_CLASSES.get(full_name) or EXCEPTION_CLASSES.get(short)
+        if found is not None:
+            return found
+    if exception is not None:
+        if _names(dotnet_type)[0] == "System.NotSupportedException" and _VERSION_GATE.search(str(exception.Message or "")):
+            return errors.UnsupportedServerError
+        current = exception
+        while current is not None:
+            if any(n in CONNECTION_EXCEPTIONS for n in _names(current.GetType())):
+                return errors.OctopusConnectionError
+            current = current.InnerException
+    elif any(n in CONNECTION_EXCEPTIONS for n in _names(dotnet_type)):
+        return errors.OctopusConnectionError
+    return errors.DotNetError
+
+
+def _read(exception: Any, names: tuple) -> Any:
+    info = reflection.type_info(exception.GetType())
+    for name in names:
+        entry = info.properties.get(name)
+        if entry is not None and entry.readable and not entry.is_static:
+            try:
+                return entry.get(exception)
+            except Exception:
+                return None
+    return None
+
+
+def _status(exception: Any) -> Optional[int]:
+    value = _read(exception, _STATUS_PROPERTIES)
+    if value is None:
+        return None
+    try:
+        return int(value) if isinstance(value, int) else int(System.Convert.ToInt32(value))
+    except Exception:
+        return None
+
+
+def _errors(exception: Any) -> List[str]:
+    value = _read(exception, _ERRORS_PROPERTIES)
+    if value is None or isinstance(value, str):
+        return [] if value is None else [value]
+    try:
+        return [redact(str(item)) for item in value]
+    except TypeError:
+        return []
+
+
+def convert_exception(error: Any) -> errors.OctopusError:
+    """The :mod:`octoclr.errors` exception for a .NET exception (raised by pythonnet or read from a task)."""
+    exception = unwrap(error)
+    dotnet_type = exception.GetType()
+    error_class = error_class_for(dotnet_type, exception)
+    message = redact(str(exception.Message or dotnet_type.Name))
+    help_text = _read(exception, _HELP_PROPERTIES)
+    problems = _errors(exception)
+    text = message
+    if problems and error_class is errors.ValidationError:
+        text += "\n" + "\n".join(f"  - {p}" for p in problems)
+    if error_class is errors.DotNetError:
+        text = f"{dotnet_type.FullName}: {message}"
+    elif error_class is errors.OctopusConnectionError:
+        text = f"{message} (check the server URL and that the server is running)"
+    return error_class(
+        text,
+        status_code=_status(exception),
+        help_text=redact(str(help_text)) if help_text else None,
+        errors=problems,
+        dotnet_exception=exception,
+        dotnet_type=dotnet_type.FullName,
+    )

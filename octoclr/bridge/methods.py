@@ -1,0 +1,459 @@
+"""Calling .NET methods and constructors from Python arguments.
+
+Overload resolution scores every overload against the arguments (positional, keyword by
+parameter name in snake_case or exact spelling, ``params`` arrays, optional parameters)
+and keeps the best; the choice is cached per (method group, argument types, keyword
+names), so a repeated call costs a dictionary look-up and the conversions. The chosen
+overload is invoked through pythonnet's pre-selected binding (``Method.Overloads[...]``),
+which skips pythonnet's own search. Generic methods take their type arguments as
+``method[T]`` (a proxy class, a pythonnet class, a ``System.Type`` or a type name);
+type arguments that cannot be inferred from the arguments default to ``System.Object``,
+and JSON read that way comes back as plain Python data.
+
+A ``CancellationToken`` parameter the caller does not give is filled in: with the token
+of a fresh ``CancellationTokenSource`` for methods returning a ``Task`` (so cancelling the
+awaiting asyncio task cancels the .NET call), else with ``CancellationToken.None``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import clr
+import System
+
+from octoclr.bridge import conversion, reflection
+from octoclr.bridge.conversion import ConversionError, Target, target
+from octoclr.bridge.names import to_snake
+from octoclr.bridge.reflection import TypeInfo, clr_type, pyclass_for
+
+_CANCELLATION_TOKEN = "System.Threading.CancellationToken"
+_MISSING = object()
+
+
+class Parameter:
+    __slots__ = ("name", "python_name", "dotnet_type", "target", "optional", "default", "is_params", "is_token", "position")
+
+    def __init__(self, info: Any, position: int) -> None:
+        self.name = info.Name
+        self.python_name = to_snake(info.Name)
+        self.dotnet_type = info.ParameterType
+        self.position = position
+        self.is_params = reflection.is_params_parameter(info)
+        self.is_token = (self.dotnet_type.FullName == _CANCELLATION_TOKEN)
+        self.optional = bool(info.IsOptional) or self.is_params or self.is_token
+        self.default = reflection.default_of(info) if info.IsOptional else _MISSING
+        self.target: Optional[Target] = None if self.dotnet_type.ContainsGenericParameters else target(self.dotnet_type)
+
+
+class Overload:
+    """One method or constructor with what is needed to call it quickly."""
+
+    def __init__(self, method: Any, name: str) -> None:
+        self.method = method
+        self.name = name
+        self.is_constructor = bool(method.IsConstructor)
+        self.is_static = bool(method.IsStatic) and not self.is_constructor
+        self.is_generic = bool(getattr(method, "IsGenericMethodDefinition", False))
+        self.parameters = [Parameter(p, i) for i, p in enumerate(method.GetParameters())]
+        self.by_name: Dict[str, Parameter] = {}
+        for p in self.parameters:
+            self.by_name[p.name] = p
+            self.by_name[p.python_name] = p
+        self.signature = reflection.describe_method(method)
+        returns = None if self.is_constructor else method.ReturnType
+        self.returns_void = returns is not None and returns.FullName == "System.Void"
+        self.returns_task = returns is not None and clr_type(System.Threading.Tasks.Task).IsAssignableFrom(returns)
+        self.streaming = returns is not None and conversion.streaming_return(method)
+        self.token_index = next((p.position for p in self.parameters if p.is_token), None)
+        self._binding: Any = None
+        self._generic: Dict[tuple, "Overload"] = {}
+
+    # -- matching --------------------------------------------------------------------
+
+    def match(self, args: Sequence[Any], kwargs: Dict[str, Any]) -> Optional[Tuple[int, List[Any]]]:
+        """(score, values by parameter) when the arguments fit, else None."""
+        parameters = self.parameters
+        values: List[Any] = [_MISSING] * len(parameters)
+        positional = list(args)
+        params_parameter = parameters[-1] if parameters and parameters[-1].is_params else None
+        fixed = len(parameters) - (1 if params_parameter else 0)
+        if len(positional) > fixed and params_parameter is None:
+            return None
+        for index, value in enumerate(positional[:fixed]):
+            values[index] = value
+        if params_parameter is not None and len(positional) > fixed:
+            rest = positional[fixed:]
+            if len(rest) == 1 and conversion._is_iterable(rest[0]):
+                values[-1] = list(rest[0])
+            else:
+                values[-1] = list(rest)
+        for key, value in kwargs.items():
+            parameter = self.by_name.get(key)
+            if parameter is None or values[parameter.position] is not _MISSING:
+                return None
+            values[parameter.position] = value
+        total = 0
+        for parameter, value in zip(parameters, values):
+            if value is _MISSING:
+                if not parameter.optional:
+                    return None
+                continue
+            if parameter.target is None:  # open generic parameter: anything, inferred later
+                total += 1
+                continue
+            fit = conversion.score(value, parameter.target)
+            if fit is None:
+                return None
+            total += fit
+        # Fewer defaulted parameters is a closer match.
+        total -= sum(1 for v in values if v is _MISSING)
+        return total, values
+
+    def convert(self, values: List[Any], owner: str) -> Tuple[List[Any], Any]:
+        """Arguments converted for .NET, and the CancellationTokenSource made for the call (if any)."""
+        converted: List[Any] = []
+        source = None
+        for parameter, value in zip(self.parameters, values):
+            what = f"argument '{to_snake(parameter.name)}' of {owner}.{self.name}"
+            if value is _MISSING:
+                if parameter.is_token:
+                    if self.returns_task:
+                        source = System.Threading.CancellationTokenSource()
+                        converted.append(source.Token)
+                    else:
+                        converted.append(getattr(System.Threading.CancellationToken, "None"))
+                    continue
+                if parameter.is_params:
+                    value = []
+                elif parameter.default is not _MISSING and parameter.default is not None:
+                    converted.append(parameter.default)
+                    continue
+                else:
+                    converted.append(_default_value(parameter.dotnet_type))
+                    continue
+            if parameter.target is None:
+                converted.append(conversion.raw_of(value))
+                continue
+            converted.append(conversion.to_dotnet(value, parameter.target, what))
+        return converted, source
+
+    # -- invoking --------------------------------------------------------------------
+
+    def binding(self) -> Any:
+        """pythonnet's callable for exactly this overload (unbound: the instance comes first)."""
+        if self._binding is None:
+            self._binding = self._make_binding()
+        return self._binding
+
+    def _make_binding(self) -> Any:
+        declaring = self.method.DeclaringType
+        types = [p.dotnet_type for p in self.parameters]
+        # Constructors go through ConstructorInfo.Invoke: pythonnet's Overloads on a class
+        # does not select a constructor.
+        if self.is_constructor or self.method.IsGenericMethod or any(t.IsByRef or t.IsPointer for t in types) or not declaring.IsVisible:
+            return None
+        try:
+            owner = pyclass_for(declaring)
+            group = getattr(owner, self.method.Name)
+            if not types:
+                return group
+            pytypes = tuple(pyclass_for(t) for t in types)
+            return group.Overloads[pytypes if len(pytypes) > 1 else pytypes[0]]
+        except Exception:
+            return None
+
+    def invoke(self, raw_self: Any, converted: List[Any]) -> Any:
+        binding = self.binding()
+        if binding is not None:
+            if self.is_static:
+                return binding(*converted)
+            return binding(raw_self, *converted)
+        return self._reflect_invoke(raw_self, converted)
+
+    def _reflect_invoke(self, raw_self: Any, converted: List[Any]) -> Any:
+        array = System.Array.CreateInstance(clr_type(System.Object), len(converted))
+        for index, (parameter, value) in enumerate(zip(self.parameters, converted)):
+            array[index] = _box(value, self.method_parameter_type(index))
+        if self.is_constructor:
+            return self.method.Invoke(array)
+        return self.method.Invoke(None if self.is_static else raw_self, array)
+
+    def method_parameter_type(self, index: int) -> Any:
+        return self.method.GetParameters()[index].ParameterType
+
+    def specialise(self, type_arguments: Tuple[Any, ...]) -> "Overload":
+        key = tuple(reflection.type_key(t) for t in type_arguments)
+        found = self._generic.get(key)
+        if found is None:
+            array = System.Array[System.Type](list(type_arguments))
+            found = Overload(self.method.MakeGenericMethod(array), self.name)
+            self._generic[key] = found
+        return found
+
+
+def _box(value: Any, dotnet_type: Any) -> Any:
+    """A value for ``object[]`` that ``MethodBase.Invoke`` accepts for ``dotnet_type``."""
+    if isinstance(value, (bool, int, float, str)) and dotnet_type.IsPrimitive:
+        return System.Convert.ChangeType(value, dotnet_type)
+    return value
+
+
+def _default_value(dotnet_type: Any) -> Any:
+    if dotnet_type.IsValueType and not (dotnet_type.IsGenericType and dotnet_type.GetGenericTypeDefinition().FullName == "System.Nullable`1"):
+        return System.Activator.CreateInstance(dotnet_type)
+    return None
+
+
+class MethodGroup:
+    """All overloads of one name on one type (or a type's constructors)."""
+
+    def __init__(self, owner: str, name: str, methods: Sequence[Any]) -> None:
+        self.owner = owner
+        self.name = name
+        self.overloads = [Overload(m, name) for m in methods]
+        self._cache: Dict[Any, Overload] = {}
+
+    def doc(self) -> str:
+        return "\n".join(o.signature for o in self.overloads)
+
+    def generic_arity(self) -> int:
+        return max((len(o.method.GetGenericArguments()) for o in self.overloads if o.is_generic), default=0)
+
+    def resolve(self, args: Sequence[Any], kwargs: Dict[str, Any], type_arguments: Tuple[Any, ...] = ()) -> Tuple[Overload, List[Any]]:
+        best: Optional[Tuple[int, Overload, List[Any]]] = None
+        for overload in self._candidates(type_arguments, args):
+            matched = overload.match(args, kwargs)
+            if matched is not None and (best is None or matched[0] > best[0]):
+                best = (matched[0], overload, matched[1])
+        if best is None:
+            raise TypeError(self.mismatch_message(args, kwargs))
+        return best[1], best[2]
+
+    def _candidates(self, type_arguments: Tuple[Any, ...], args: Sequence[Any]) -> List[Overload]:
+        result = []
+        for overload in self.overloads:
+            if overload.is_generic:
+                count = len(overload.method.GetGenericArguments())
+                if type_arguments:
+                    if len(type_arguments) != count:
+                        continue
+                    result.append(overload.specialise(type_arguments))
+                else:
+                    result.append(overload.specialise(_infer(overload, args)))
+            elif not type_arguments:
+                result.append(overload)
+        return result
+
+    def mismatch_message(self, args: Sequence[Any], kwargs: Dict[str, Any]) -> str:
+        from octoclr.secrets import redact
+
+        given = [type(a).__name__ if not conversion.is_dotnet(conversion.raw_of(a)) else reflection.describe_type(conversion.raw_of(a).GetType()) for a in args]
+        given += [f"{k}={type(v).__name__}" for k, v in kwargs.items()]
+        detail = ""
+        if len(self.overloads) == 1:
+            detail = self._why(self.overloads[0], args, kwargs)
+        lines = [f"{self.owner}.{self.name}({', '.join(given)}) matches no overload{detail}; the .NET overloads are:"]
+        lines += [f"    {o.signature}" for o in self.overloads]
+        return redact("\n".join(lines))
+
+    def _why(self, overload: Overload, args: Sequence[Any], kwargs: Dict[str, Any]) -> str:
+        for key in kwargs:
+            if key not in overload.by_name:
+                close = [p.python_name for p in overload.parameters]
+                return f" (no parameter named '{key}'; parameters: {', '.join(close)})"
+        if overload.is_generic:
+            return ""
+        for parameter, value in zip(overload.parameters, args):
+            if parameter.target is not None and conversion.score(value, parameter.target) is None:
+                if value is None:
+                    return f" (None given for '{parameter.python_name}', which needs a {reflection.describe_type(parameter.dotnet_type)} value)"
+                return f" ('{parameter.python_name}' needs {reflection.describe_type(parameter.dotnet_type)}, got {type(value).__name__})"
+        return ""
+
+    def call(self, raw_self: Any, args: Sequence[Any], kwargs: Dict[str, Any], type_arguments: Tuple[Any, ...] = ()) -> Any:
+        from octoclr.bridge import tasks
+        from octoclr.bridge.exceptions import convert_exception, is_dotnet_exception
+
+        key = (tuple(map(type, args)), tuple(kwargs), type_arguments and tuple(reflection.type_key(t) for t in type_arguments))
+        overload = self._cache.get(key)
+        converted = None
+        if overload is not None:
+            matched = overload.match(args, kwargs)
+            if matched is not None:
+                try:
+                    converted, source = overload.convert(matched[1], self.owner)
+                except ConversionError:
+                    converted = None
+        if converted is None:
+            overload, values = self.resolve(args, kwargs, type_arguments)
+            converted, source = overload.convert(values, self.owner)
+            self._cache[key] = overload
+        if raw_self is None and not overload.is_static and not overload.is_constructor:
+            raise TypeError(f"{self.owner}.{self.name} is an instance method; call it on an object")
+        try:
+            result = overload.invoke(raw_self, converted)
+        except Exception as error:
+            if is_dotnet_exception(error):
+                raise convert_exception(error) from None
+            raise
+        if overload.is_constructor:
+            return result
+        if overload.returns_task:
+            return tasks.wrap_task(result, source)
+        if overload.returns_void:
+            return None
+        return conversion.to_python(result, overload.streaming)
+
+
+def _infer(overload: Overload, args: Sequence[Any]) -> Tuple[Any, ...]:
+    """Type arguments from the arguments where a parameter is exactly ``T``; else ``object``."""
+    generic = list(overload.method.GetGenericArguments())
+    inferred: List[Any] = [clr_type(System.Object)] * len(generic)
+    names = [g.Name for g in generic]
+    for parameter, value in zip(overload.parameters, args):
+        t = parameter.dotnet_type
+        if t.IsGenericParameter and t.Name in names:
+            raw = conversion.raw_of(value)
+            if conversion.is_dotnet(raw):
+                inferred[names.index(t.Name)] = raw.GetType()
+            elif isinstance(value, str):
+                inferred[names.index(t.Name)] = clr_type(System.String)
+            elif isinstance(value, bool):
+                inferred[names.index(t.Name)] = clr_type(System.Boolean)
+            elif isinstance(value, int):
+                inferred[names.index(t.Name)] = clr_type(System.Int32)
+            elif isinstance(value, float):
+                inferred[names.index(t.Name)] = clr_type(System.Double)
+    return tuple(inferred)
+
+
+def resolve_type(value: Any) -> Any:
+    """A ``System.Type`` from a proxy class, a pythonnet class, a ``System.Type`` or a type name."""
+    from octoclr.bridge import proxy
+
+    if proxy.is_proxy_class(value):
+        return value.__dotnet_type__
+    if isinstance(value, str):
+        found = _type_by_name(value)
+        if found is None:
+            raise TypeError(f"no loaded .NET type is named '{value}'")
+        return found
+    if conversion.is_dotnet(value) and clr_type(System.Type).IsAssignableFrom(value.GetType()):
+        return value
+    if isinstance(value, type):
+        try:
+            return clr.GetClrType(value)
+        except Exception:
+            pass
+        python_types = {str: System.String, int: System.Int32, float: System.Double, bool: System.Boolean, object: System.Object}
+        if value in python_types:
+            return clr_type(python_types[value])
+    raise TypeError(f"{value!r} is not a .NET type (give a proxy class, a pythonnet class, a System.Type or a type name)")
+
+
+def _type_by_name(name: str) -> Any:
+    found = System.Type.GetType(name)
+    if found is not None:
+        return found
+    candidates = []
+    for assembly in reflection.loaded_assemblies():
+        direct = assembly.GetType(name)
+        if direct is not None:
+            return direct
+        if "." not in name:
+            candidates.extend(t for t in reflection.exported_types(assembly) if t.Name == name)
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def method_group(info: TypeInfo, name: str) -> MethodGroup:
+    key = ("methods", name)
+    group = info.extras.get(key)
+    if group is None:
+        group = info.extras[key] = MethodGroup(info.full_name, name, info.methods[name])
+    return group
+
+
+def constructor_group(info: TypeInfo) -> MethodGroup:
+    key = ("constructors",)
+    group = info.extras.get(key)
+    if group is None:
+        group = info.extras[key] = MethodGroup(info.full_name, info.dotnet_type.Name, reflection.constructors(info.dotnet_type))
+    return group
+
+
+class BoundMethod:
+    """A method group bound to an object (or to its class, for static methods)."""
+
+    __slots__ = ("group", "raw_self", "instance", "type_arguments", "prefix")
+
+    def __init__(self, group: MethodGroup, raw_self: Any, instance: Any, type_arguments: Tuple[Any, ...] = (), prefix: Tuple[Any, ...] = ()) -> None:
+        self.group = group
+        self.raw_self = raw_self
+        self.instance = instance
+        self.type_arguments = type_arguments
+        self.prefix = prefix
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.prefix:
+            args = self.prefix + args
+        return self.group.call(self.raw_self, args, kwargs, self.type_arguments)
+
+    def __getitem__(self, type_arguments: Any) -> "BoundMethod":
+        if not isinstance(type_arguments, tuple):
+            type_arguments = (type_arguments,)
+        if not self.group.generic_arity():
+            raise TypeError(f"{self.group.owner}.{self.group.name} is not generic")
+        resolved = tuple(resolve_type(t) for t in type_arguments)
+        return BoundMethod(self.group, self.raw_self, self.instance, resolved, self.prefix)
+
+    @property
+    def __doc__(self) -> str:  # type: ignore[override]
+        return f".NET {self.group.owner}.{self.group.name}:\n" + self.group.doc()
+
+    @property
+    def __name__(self) -> str:
+        return to_snake(self.group.name)
+
+    @property
+    def overloads(self) -> List[str]:
+        return [o.signature for o in self.group.overloads]
+
+    def __repr__(self) -> str:
+        return f"<.NET method {self.group.owner}.{self.group.name}: {' | '.join(self.overloads)}>"
+
+
+def construct(cls: Any, args: Sequence[Any], kwargs: Dict[str, Any]) -> Any:
+    """Create the .NET object of a proxy class; keyword arguments not taken by the constructor set properties."""
+    from octoclr.bridge import proxy
+    from octoclr.bridge.exceptions import convert_exception, is_dotnet_exception
+
+    info = cls.__info__
+    dotnet_type = info.dotnet_type
+    if dotnet_type.IsInterface or dotnet_type.IsAbstract:
+        raise TypeError(f"{info.full_name} is {'an interface' if dotnet_type.IsInterface else 'abstract'} and cannot be created")
+    group = constructor_group(info)
+    constructor_kwargs = {}
+    property_kwargs = {}
+    names = {n for o in group.overloads for n in o.by_name}
+    for key, value in kwargs.items():
+        (constructor_kwargs if key in names else property_kwargs)[key] = value
+    if not group.overloads and dotnet_type.IsValueType:
+        raw = System.Activator.CreateInstance(dotnet_type)
+    else:
+        try:
+            raw = group.call(None, args, constructor_kwargs)
+        except TypeError:
+            if constructor_kwargs and not args:
+                # The keywords may name properties as well as constructor parameters.
+                property_kwargs.update(constructor_kwargs)
+                raw = group.call(None, args, {})
+            else:
+                raise
+    instance = proxy.wrap(raw)
+    for key, value in property_kwargs.items():
+        try:
+            setattr(instance, key, value)
+        except AttributeError as error:
+            raise TypeError(f"{info.full_name}() got an unexpected keyword argument '{key}': {error}") from None
+    return instance

@@ -1,0 +1,129 @@
+"""``Task`` and ``Task<T>`` as asyncio awaitables, without a thread per call.
+
+``await`` registers a .NET continuation (``ContinueWith``) whose delegate hands the
+outcome to the event loop with ``loop.call_soon_threadsafe``: the loop is never blocked
+and no Python thread waits. ``.result(timeout)`` is for synchronous code and waits with
+``Task.Wait`` — a method, during which pythonnet releases the GIL — never through the
+``Result`` property, whose getter keeps the GIL (a deadlock when the server is in this
+process). Cancelling the awaiting asyncio task cancels the .NET call when the method took
+a ``CancellationToken`` (the bridge passes its own when the caller gave none).
+Failures arrive as the classes of :mod:`octoclr.errors`, never as ``AggregateException``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Generator, Optional
+
+import System
+from System.Threading.Tasks import Task, TaskContinuationOptions, TaskStatus
+
+from octoclr.bridge import conversion
+
+_continue_with: Any = None
+
+
+def _continuation_binding() -> Any:
+    global _continue_with
+    if _continue_with is None:
+        _continue_with = Task.ContinueWith.Overloads[System.Action[Task], TaskContinuationOptions]
+    return _continue_with
+
+
+class DotNetTask:
+    """An awaitable over a running .NET task."""
+
+    __slots__ = ("_task", "_source", "_has_result")
+
+    def __init__(self, task: Any, source: Any = None) -> None:
+        self._task = task
+        self._source = source
+        task_type = task.GetType()
+        while task_type is not None and not (task_type.IsGenericType and task_type.GetGenericTypeDefinition().FullName == "System.Threading.Tasks.Task`1"):
+            task_type = task_type.BaseType
+        # Task<VoidTaskResult> is how .NET spells a plain Task internally.
+        self._has_result = task_type is not None and task_type.GetGenericArguments()[0].Name != "VoidTaskResult"
+
+    @property
+    def dotnet_task(self) -> Any:
+        return self._task
+
+    def done(self) -> bool:
+        return bool(self._task.IsCompleted)
+
+    def cancel(self) -> bool:
+        """Ask the .NET call to stop (only possible when it took a CancellationToken)."""
+        if self._source is None:
+            return False
+        self._source.Cancel()
+        return True
+
+    def result(self, timeout: Optional[float] = None) -> Any:
+        """Wait for the task (releasing the GIL) and return its converted result."""
+        from octoclr.bridge.exceptions import convert_exception, is_dotnet_exception
+
+        try:
+            if timeout is None:
+                self._task.Wait()
+            elif not self._task.Wait(System.TimeSpan.FromTicks(int(timeout * 10_000_000))):
+                raise TimeoutError(f"the .NET task did not finish within {timeout} s")
+        except Exception as error:
+            if is_dotnet_exception(error):
+                raise convert_exception(error) from None
+            raise
+        return self._outcome()
+
+    def _outcome(self) -> Any:
+        from octoclr.bridge.exceptions import convert_exception
+
+        task = self._task
+        status = task.Status
+        if status == TaskStatus.Faulted:
+            raise convert_exception(task.Exception)
+        if status == TaskStatus.Canceled:
+            raise asyncio.CancelledError("the .NET task was cancelled")
+        if not self._has_result:
+            return None
+        # GetResult() is a method: the task is complete, so it returns at once.
+        return conversion.to_python(task.GetAwaiter().GetResult())
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        loop = asyncio.get_event_loop()
+        future = loop.create_future()
+        if self._task.IsCompleted:
+            _settle(future, self)
+        else:
+            def on_completed(_: Any) -> None:
+                try:
+                    loop.call_soon_threadsafe(_settle, future, self)
+                except RuntimeError:  # the loop closed before the task finished
+                    pass
+
+            _continuation_binding()(self._task, System.Action[Task](on_completed), TaskContinuationOptions.ExecuteSynchronously)
+        try:
+            return (yield from future.__await__())
+        except asyncio.CancelledError:
+            self.cancel()
+            raise
+
+    def __repr__(self) -> str:
+        return f"<.NET task {self._task.Status}>"
+
+
+def _settle(future: "asyncio.Future[Any]", task: DotNetTask) -> None:
+    if future.done():
+        return
+    try:
+        value = task._outcome()
+    except asyncio.CancelledError:
+        future.cancel()
+    except BaseException as error:  # noqa: BLE001  (handed to the awaiting coroutine)
+        future.set_exception(error)
+    else:
+        future.set_result(value)
+
+
+def wrap_task(task: Any, source: Any = None) -> Any:
+    if task is None:
+        return None
+    return DotNetTask(task, source)
