@@ -1,0 +1,662 @@
+"""HTTP in front of the backend: routing, authentication, paging, errors and faults.
+
+The route table is small and regular, so it is matched here by path segments rather
+than by a list of Starlette routes: ``/api[/<space>]/<collection>[/all | /<id>[/<sub>…]]``
+plus the user, task and control routes. Starlette supplies the request and response
+objects. Every error is answered with the Octopus error body; links are always
+root-relative paths.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import math
+import re
+from typing import Any, Awaitable, Callable, Optional
+from urllib.parse import quote, urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from octoclr.simulator import codec, resources
+from octoclr.simulator.auth import AUTH_COOKIE, CSRF_COOKIE, Principal
+from octoclr.simulator.behaviours import SUBCOLLECTIONS, Backend
+from octoclr.simulator.exceptions import (
+    ApiError,
+    BadRequest,
+    Forbidden,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+)
+from octoclr.simulator.faults import Fault, FaultTable
+from octoclr.simulator.resources import Collection
+from octoclr.simulator.store import ANY_SPACE, Store
+
+log = logging.getLogger("octoclr.simulator")
+
+JSON_TYPE = "application/json; charset=utf-8"
+DEFAULT_PAGE_SIZE = 30
+MAX_TAKE = 2147483647
+DEFAULT_MAX_BODY = 5 * 1024 * 1024
+_SPACE_ID = re.compile(r"^spaces-\d+$", re.IGNORECASE)
+_ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE")
+
+Handler = Callable[[Request, Optional[Principal]], Awaitable[Response]]
+
+
+def json_response(body: Any, status: int = 200, headers: Optional[dict[str, str]] = None) -> Response:
+    content = body if isinstance(body, bytes) else codec.dumps(body)
+    return Response(content, status_code=status, headers=headers, media_type=JSON_TYPE)
+
+
+def error_response(error: ApiError) -> Response:
+    return json_response(error.body(), error.status)
+
+
+class Route:
+    """What a path resolved to: a handler per method, and who may call it."""
+
+    __slots__ = ("handlers", "anonymous", "system")
+
+    def __init__(self, handlers: dict[str, Handler], *, anonymous: bool = False, system: bool = False) -> None:
+        self.handlers = handlers
+        self.anonymous = anonymous
+        self.system = system  # touches system-level state: administrators only (reads may be opened per route)
+
+
+class SimulatorApp:
+    """The ASGI application."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        template: Optional[Store] = None,
+        max_body: int = DEFAULT_MAX_BODY,
+        on_reset: Optional[Callable[[], None]] = None,
+    ) -> None:
+        self.backend = backend
+        self.template = template
+        self.max_body = max_body
+        self.faults = FaultTable()
+        self._on_reset = on_reset
+
+    # --- ASGI entry -------------------------------------------------------------------
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        request = Request(scope, receive)
+        path = scope["path"]
+        if self.faults and not path.startswith("/_simulator"):
+            fault = self.faults.take(self._method(request), path)
+            if fault is not None:
+                if fault.latency:
+                    await asyncio.sleep(fault.latency)
+                if fault.drop:
+                    self._drop(receive)
+                    return
+                if fault.status:
+                    response = error_response(_injected(fault))
+                    await response(scope, receive, send)
+                    return
+        try:
+            response = await self.handle(request)
+        except ApiError as error:
+            response = error_response(error)
+        except Exception:  # a bug in the simulator: answer like a server would, and log it
+            log.exception("unhandled error for %s %s", request.method, path)
+            response = json_response(
+                {"ErrorMessage": "The simulator failed to handle this request.", "Errors": ["Internal error"],
+                 "HelpText": None, "FullException": None, "Details": {}}, 500)
+        await response(scope, receive, send)
+
+    @staticmethod
+    def _drop(receive: Callable[..., Any]) -> None:
+        # uvicorn's receive is a bound method of the request cycle that owns the transport.
+        transport = getattr(getattr(receive, "__self__", None), "transport", None)
+        if transport is None:
+            raise ConnectionAbortedError("fault injection: connection dropped")
+        transport.abort()
+
+    @staticmethod
+    def _method(request: Request) -> str:
+        method = request.method.upper()
+        if method == "POST":
+            override = request.headers.get("x-http-method-override")
+            if override:
+                return override.strip().upper()
+        return method
+
+    # --- dispatch -----------------------------------------------------------------------
+
+    async def handle(self, request: Request) -> Response:
+        path = request.url.path
+        if path.startswith("/_simulator/"):
+            return await self.control(request, path[len("/_simulator/"):].strip("/"))
+        segments = [s for s in path.split("/") if s]
+        if not segments or segments[0].lower() != "api":
+            raise NotFound(f"There is no route for {path}. The Octopus API lives under /api.")
+        route = self.resolve(segments[1:])
+        method = self._method(request)
+        if method == "HEAD":
+            method = "GET"
+        handler = route.handlers.get(method)
+        if handler is None:
+            if method not in _ALL_METHODS and method not in route.handlers:
+                raise MethodNotAllowed(f"The method {method} is not supported.")
+            allowed = ", ".join(sorted(route.handlers))
+            raise MethodNotAllowed(f"{method} is not allowed on {path}. Allowed: {allowed or 'none'}.")
+        principal = None
+        if not route.anonymous:
+            principal = self.backend.auth.identify(
+                request.method, request.headers, request.query_params, request.cookies
+            )
+            if principal is None:
+                raise Unauthorized(
+                    "You must be logged in to perform this action. Please provide a valid API key or log in again.",
+                    help_text="Send your API key in the X-Octopus-ApiKey header.",
+                )
+            if route.system and not principal.is_admin and not (method == "GET" and route.system == "read"):
+                raise Forbidden(
+                    "You do not have permission to perform this action. Please contact your Octopus administrator.",
+                    help_text="This needs the AdministerSystem permission of the Octopus Administrators team.",
+                )
+        return await handler(request, principal)
+
+    def resolve(self, parts: list[str]) -> Route:
+        b = self.backend
+        if not parts:
+            return Route({"GET": self._static(b.root_document)}, anonymous=True)
+        head = parts[0]
+        if head.lower() == "users" and len(parts) >= 2:
+            route = self._user_route(parts[1:])
+            if route is not None:
+                return route
+        if head.lower() == "tasks" and len(parts) >= 3 and parts[1].lower() == "rerun":
+            return Route({"POST": self._not_simulated})
+        space_id: Optional[str] = None
+        rest = parts
+        if _SPACE_ID.match(head):
+            space_id = head
+            if len(parts) == 1:
+                return Route({"GET": self._space_root(head)})
+            rest = parts[1:]
+            if self.backend.store.get("spaces", head) is None:
+                return Route({m: self._missing_space(head) for m in _ALL_METHODS})
+        coll = resources.collection(rest[0])
+        if coll is None or (space_id and coll.scope == resources.SYSTEM):
+            return self._other_route(rest, space_id)
+        system: Any = coll.scope == resources.SYSTEM
+        if coll.path == "spaces":
+            system = "read"
+        if len(rest) == 1:
+            return Route({"GET": self._list(coll, space_id), "POST": self._create(coll, space_id)}, system=system)
+        item = rest[1]
+        if len(rest) == 2:
+            if item.lower() == "all":
+                return Route({"GET": self._all(coll, space_id)}, system=system)
+            handlers: dict[str, Handler] = {"GET": self._get(coll, space_id, item)}
+            if resources.MODIFY in coll.verbs:
+                handlers["PUT"] = self._modify(coll, space_id, item)
+            if resources.DELETE in coll.verbs:
+                handlers["DELETE"] = self._delete(coll, space_id, item)
+            if coll.path == "users":
+                # Everyone may read their own user; changing users stays with administrators.
+                handlers["GET"] = self._own_user(item)
+                system = "read"
+            return Route(handlers, system=system)
+        return self._item_route(coll, space_id, item, rest[2:], system)
+
+    # --- routes below an item ------------------------------------------------------------------
+
+    def _item_route(self, coll: Collection, space_id: Optional[str], item: str, sub: list[str], system: Any) -> Route:
+        b = self.backend
+        name = sub[0].lower()
+        child = SUBCOLLECTIONS.get((coll.path, name))
+        if child is not None and len(sub) == 1:
+            return Route({"GET": self._children(coll, space_id, item, *child)}, system=system)
+        if coll.path == "projects" and name == "releases" and len(sub) == 2:
+            async def release_by_version(request: Request, principal: Optional[Principal]) -> Response:
+                project = b.find(coll, item, space_id)
+                return json_response(b.release_by_version(project["Id"], sub[1], space_id))
+            return Route({"GET": release_by_version})
+        if coll.path in ("machines", "workers") and name == "connection" and len(sub) == 1:
+            async def connection(request: Request, principal: Optional[Principal]) -> Response:
+                return json_response(b.connection_status(b.find(coll, item, space_id)))
+            return Route({"GET": connection})
+        if coll.path == "tasks" and len(sub) == 1:
+            if name == "details":
+                async def details(request: Request, principal: Optional[Principal]) -> Response:
+                    return json_response(b.task_details(item))
+                return Route({"GET": details})
+            if name == "raw":
+                async def raw(request: Request, principal: Optional[Principal]) -> Response:
+                    return Response(b.task_log(b.find(coll, item, None)), media_type="text/plain; charset=utf-8")
+                return Route({"GET": raw})
+            if name in ("cancel", "state"):
+                async def set_state(request: Request, principal: Optional[Principal]) -> Response:
+                    task = b.find(coll, item, None)
+                    self._check_task_space(task, principal)
+                    if name == "cancel":
+                        return json_response(b.set_task_state(item, "Canceled", "Canceled by user"))
+                    body = await self._json(request)
+                    if not isinstance(body, dict):
+                        raise BadRequest("The request body must be a JSON object with a State.")
+                    return json_response(b.set_task_state(item, str(body.get("State")), str(body.get("Reason") or "")))
+                return Route({"POST": set_state})
+        if coll.path == "releases" and sub == ["deployments", "template"]:
+            async def template(request: Request, principal: Optional[Principal]) -> Response:
+                release = b.find(coll, item, space_id)
+                envs = [{"Id": r.id, "Name": r.resource().get("Name")} for r in b.store.rows("environments", release["SpaceId"])]
+                return json_response({"IsDeploymentProcessModified": False, "DeploymentNotes": None,
+                                      "IsVariableSetModified": False, "IsLibraryVariableSetModified": False,
+                                      "PromoteTo": envs, "TenantPromotions": [], "Links": {}})
+            return Route({"GET": template})
+        raise NotFound(f"There is no route for /{'/'.join(sub)} below a {coll.item_type.lower()}.")
+
+    def _check_task_space(self, task: dict[str, Any], principal: Optional[Principal]) -> None:
+        if task.get("SpaceId") is None and principal is not None and not principal.is_admin:
+            raise Forbidden("You do not have permission to change system tasks.")
+
+    # --- users -------------------------------------------------------------------------------
+
+    def _own_user(self, user_id: str) -> Handler:
+        async def handler(request: Request, principal: Optional[Principal]) -> Response:
+            assert principal is not None
+            if not principal.is_admin and user_id.lower() != principal.user_id.lower():
+                raise Forbidden("You do not have permission to see other users.")
+            return json_response(self.backend.find_row(resources.BY_PATH["users"], user_id, None).body)
+        return handler
+
+    def _user_route(self, parts: list[str]) -> Optional[Route]:
+        b = self.backend
+        first = parts[0].lower()
+        if len(parts) == 1 and first == "login":
+            return Route({"POST": self._sign_in}, anonymous=True)
+        if len(parts) == 1 and first == "logout":
+            return Route({"POST": self._sign_out}, anonymous=True)
+        if first in ("authentication", "identity-metadata", "external-search", "register", "invitations",
+                     "authenticatedtoken"):
+            return None
+
+        def who(principal: Optional[Principal]) -> str:
+            assert principal is not None
+            if first == "me":
+                return principal.user_id
+            if not principal.is_admin and parts[0].lower() != principal.user_id.lower():
+                raise Forbidden("You do not have permission to see or change other users.")
+            return parts[0]
+
+        users = resources.BY_PATH["users"]
+        if len(parts) == 1 and first == "me":
+            async def me(request: Request, principal: Optional[Principal]) -> Response:
+                row = b.find_row(users, who(principal), None)
+                return json_response(row.body)
+            return Route({"GET": me})
+        if len(parts) == 2 and parts[1].lower() == "spaces":
+            async def spaces(request: Request, principal: Optional[Principal]) -> Response:
+                return json_response(b.user_spaces(who(principal)))
+            return Route({"GET": spaces})
+        if len(parts) == 2 and parts[1].lower() == "teams":
+            async def teams(request: Request, principal: Optional[Principal]) -> Response:
+                return json_response(b.user_teams(who(principal)))
+            return Route({"GET": teams})
+        if len(parts) == 2 and parts[1].lower() in ("permissions",):
+            async def permissions(request: Request, principal: Optional[Principal]) -> Response:
+                user = b.find(users, who(principal), None)
+                admin = b.auth.is_admin(user["Id"])
+                return json_response({"Id": user["Id"], "IsService": user.get("IsService", False),
+                                      "SystemPermissions": ["AdministerSystem"] if admin else [],
+                                      "SpacePermissions": {}, "Teams": b.user_teams(user["Id"]),
+                                      "Links": {"Self": f"/api/users/{user['Id']}/permissions"}})
+            return Route({"GET": permissions})
+        if len(parts) >= 2 and parts[1].lower() == "apikeys":
+            if len(parts) == 2:
+                async def list_keys(request: Request, principal: Optional[Principal]) -> Response:
+                    keys = b.api_keys(who(principal))
+                    return json_response(self._page(request, "ApiKey", len(keys), [codec.dumps(k) for k in keys],
+                                                    0, len(keys) or DEFAULT_PAGE_SIZE, "{?skip,take}"))
+
+                async def create_key(request: Request, principal: Optional[Principal]) -> Response:
+                    body = await self._json(request)
+                    if not isinstance(body, dict):
+                        raise BadRequest("The request body must be a JSON object with a Purpose.")
+                    created = b.create_api_key(who(principal), body.get("Purpose"))
+                    return json_response(created, 200)
+                return Route({"GET": list_keys, "POST": create_key})
+            if len(parts) == 3:
+                key_id = parts[2]
+
+                async def get_key(request: Request, principal: Optional[Principal]) -> Response:
+                    for key in b.api_keys(who(principal)):
+                        if key["Id"].lower() == key_id.lower():
+                            return json_response(key)
+                    raise NotFound(f"The API key '{key_id}' was not found.")
+
+                async def revoke_key(request: Request, principal: Optional[Principal]) -> Response:
+                    b.revoke_api_key(who(principal), key_id)
+                    return Response(status_code=200)
+                return Route({"GET": get_key, "DELETE": revoke_key})
+        return None
+
+    async def _sign_in(self, request: Request, principal: Optional[Principal]) -> Response:
+        body = await self._json(request)
+        if not isinstance(body, dict):
+            raise BadRequest("The request body must be a JSON object with a Username and a Password.")
+        username, password = body.get("Username"), body.get("Password")
+        if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
+            raise BadRequest("Please provide a username and a password.",
+                             ["Please provide a username and a password."])
+        user_id = self.backend.check_password(username, password)
+        if user_id is None:
+            raise BadRequest("Invalid username or password.", ["Invalid username or password."])
+        token, csrf = self.backend.auth.sign_in(user_id, codec.now_iso())
+        user = self.backend.store.get("users", user_id)
+        response = json_response(user.body if user else b"{}")
+        suffix = "_" + self.backend.installation_id
+        response.set_cookie(AUTH_COOKIE + suffix, token, path="/", httponly=True, samesite="lax")
+        # Exactly one CSRF cookie, path=/, not HttpOnly: the client reads it and echoes it in a header.
+        response.set_cookie(CSRF_COOKIE + suffix, csrf, path="/", httponly=False, samesite="lax")
+        return response
+
+    async def _sign_out(self, request: Request, principal: Optional[Principal]) -> Response:
+        from octoclr.simulator.auth import hash_api_key
+
+        for name, value in request.cookies.items():
+            if name.startswith(AUTH_COOKIE):
+                self.backend.store.delete_session(hash_api_key(value))
+        response = Response(status_code=200)
+        suffix = "_" + self.backend.installation_id
+        for name in (AUTH_COOKIE + suffix, CSRF_COOKIE + suffix):
+            response.set_cookie(name, "", path="/", expires="Thu, 01 Jan 1970 00:00:00 GMT", max_age=0)
+        return response
+
+    # --- non-collection routes -----------------------------------------------------------------
+
+    def _other_route(self, rest: list[str], space_id: Optional[str]) -> Route:
+        b = self.backend
+        tail = "/".join(rest).lower()
+        if tail == "serverstatus":
+            return Route({"GET": self._static(lambda: codec.dumps({
+                "IsDatabaseEncrypted": True, "IsMajorMinorUpgrade": False, "IsInMaintenanceMode": False,
+                "IsUpgradeAvailable": False, "MaintenanceExpires": None, "MaximumAvailableVersion": b.version,
+                "MaximumAvailableVersionCoveredByLicense": b.version, "Links": {"Self": "/api/serverstatus"}}))})
+        if tail == "serverstatus/health":
+            return Route({"GET": self._static(lambda: codec.dumps({"IsOperatingNormally": True,
+                                                                    "Description": "Octopus Server simulator"}))},
+                         anonymous=True)
+        if tail == "authentication":
+            return Route({"GET": self._static(lambda: codec.dumps({
+                "AnyLoginProviderIsEnabled": True, "AutoLoginEnabled": False,
+                "AuthenticationProviders": [{"Name": "Username/Password", "IdentityType": "UsernamePassword",
+                                             "IsEnabled": True}], "Links": {"Self": "/api/authentication"}}))},
+                         anonymous=True)
+        if tail == "tasks/tasktypes":
+            return Route({"GET": self._static(lambda: codec.dumps([
+                {"Id": name, "Name": name, "Description": name} for name in ("Deploy", "Health", "Backup")]))})
+        if tail == "machineroles/all":
+            async def roles(request: Request, principal: Optional[Principal]) -> Response:
+                return json_response(b.machine_roles(space_id or b.default_space_id() or ""))
+            return Route({"GET": roles})
+        raise NotFound(f"The simulator does not serve /api/{'/'.join(rest)}.",
+                       help_text="See the root document (GET /api) for the routes it serves.")
+
+    async def _not_simulated(self, request: Request, principal: Optional[Principal]) -> Response:
+        raise NotFound("This route is not simulated.")
+
+    # --- generic handlers -------------------------------------------------------------------------
+
+    @staticmethod
+    def _static(render: Callable[[], bytes]) -> Handler:
+        async def handler(request: Request, principal: Optional[Principal]) -> Response:
+            return json_response(render())
+        return handler
+
+    def _space_root(self, space_id: str) -> Handler:
+        async def handler(request: Request, principal: Optional[Principal]) -> Response:
+            return json_response(self.backend.space_root_document(space_id))
+        return handler
+
+    @staticmethod
+    def _missing_space(space_id: str) -> Handler:
+        async def handler(request: Request, principal: Optional[Principal]) -> Response:
+            raise NotFound(f"The space '{space_id}' was not found.")
+        return handler
+
+    def _scope(self, coll: Collection, space_id: Optional[str], request: Request) -> tuple[Any, bool]:
+        """Which spaces a list covers, and whether system-level resources are included."""
+        b = self.backend
+        if coll.scope == resources.SYSTEM:
+            return ANY_SPACE, True
+        include = request.query_params.get("includeSystem")
+        include_system = include is not None and include.strip().lower() == "true"
+        if space_id:
+            row = b.store.get("spaces", space_id)
+            return [row.id if row else space_id], include_system and coll.scope == resources.MIXED
+        if coll.scope == resources.SPACE:
+            return [b.default_space_id()], False
+        wanted = request.query_params.get("spaces")
+        if wanted is None:
+            return (ANY_SPACE, True) if include is None else ([], include_system)
+        names = [s.strip() for s in wanted.split(",") if s.strip()]
+        if any(n.lower() == "all" for n in names):
+            return [r.id for r in b.store.rows("spaces")], include_system
+        return [b.store.get("spaces", n).id if b.store.get("spaces", n) else n for n in names], include_system
+
+    @staticmethod
+    def _int_param(request: Request, name: str, default: Optional[int]) -> Optional[int]:
+        text = request.query_params.get(name)
+        if text is None or text == "":
+            return default
+        try:
+            value = int(text)
+        except ValueError:
+            raise BadRequest(f"The query parameter '{name}' must be a whole number, not '{text}'.") from None
+        if value < 0:
+            raise BadRequest(f"The query parameter '{name}' cannot be negative.")
+        return min(value, MAX_TAKE)
+
+    @staticmethod
+    def _list_param(request: Request, name: str) -> Optional[list[str]]:
+        values = request.query_params.getlist(name)
+        if not values:
+            return None
+        return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+    def _query(self, coll: Collection, space_id: Optional[str], request: Request,
+               extra: Optional[dict[str, list[str]]] = None, window: bool = True) -> tuple[int, list[bytes], int, int]:
+        spaces, include_system = self._scope(coll, space_id, request)
+        skip = self._int_param(request, "skip", 0) or 0
+        take = self._int_param(request, "take", DEFAULT_PAGE_SIZE)
+        filters = dict(extra or {})
+        for param, field in coll.filters.items():
+            if param == "name" or param not in coll.query and param not in ("projectId", "channelId"):
+                continue
+            values = self._list_param(request, param)
+            if values:
+                filters[field] = values
+        total, bodies = self.backend.list(
+            coll, spaces=spaces, include_system=include_system, ids=self._list_param(request, "ids"),
+            name=request.query_params.get("name") if "name" in coll.query else None,
+            partial_name=request.query_params.get("partialName"), filters=filters,
+            skip=skip if window else 0, take=take if window else None,
+        )
+        return total, bodies, skip, take if take is not None else DEFAULT_PAGE_SIZE
+
+    def _list(self, coll: Collection, space_id: Optional[str]) -> Handler:
+        async def handler(request: Request, principal: Optional[Principal]) -> Response:
+            total, bodies, skip, take = self._query(coll, space_id, request)
+            template = resources.link_template(coll, space_id)
+            return json_response(self._page(request, coll.item_type, total, bodies, skip, take, template))
+        return handler
+
+    def _children(self, coll: Collection, space_id: Optional[str], item: str, child_path: str, field: str) -> Handler:
+        child = resources.BY_PATH[child_path]
+
+        async def handler(request: Request, principal: Optional[Principal]) -> Response:
+            parent = self.backend.find(coll, item, space_id)
+            parent_space = parent.get("SpaceId")
+            total, bodies, skip, take = self._query(child, parent_space or space_id, request, {field: [parent["Id"]]})
+            template = request.url.path + "{?skip,take}"
+            return json_response(self._page(request, child.item_type, total, bodies, skip, take, template))
+        return handler
+
+    def _all(self, coll: Collection, space_id: Optional[str]) -> Handler:
+        async def handler(request: Request, principal: Optional[Principal]) -> Response:
+            _, bodies, _, _ = self._query(coll, space_id, request, window=False)
+            return json_response(b"[" + b",".join(bodies) + b"]")
+        return handler
+
+    def _get(self, coll: Collection, space_id: Optional[str], item: str) -> Handler:
+        async def handler(request: Request, principal: Optional[Principal]) -> Response:
+            return json_response(self.backend.find_row(coll, item, space_id).body)
+        return handler
+
+    def _create(self, coll: Collection, space_id: Optional[str]) -> Handler:
+        async def handler(request: Request, principal: Optional[Principal]) -> Response:
+            body = await self._json(request)
+            self._check_mixed_write(coll, space_id, body, principal)
+            created = self.backend.create(coll, space_id, body, principal.user_id if principal else None)
+            location = created["Links"]["Self"]
+            return json_response(created, 201, {"Location": location})
+        return handler
+
+    def _modify(self, coll: Collection, space_id: Optional[str], item: str) -> Handler:
+        async def handler(request: Request, principal: Optional[Principal]) -> Response:
+            body = await self._json(request)
+            if coll.scope == resources.MIXED:
+                stored = self.backend.find(coll, item, space_id)
+                self._check_mixed_write(coll, stored.get("SpaceId"), stored, principal)
+            modified = self.backend.modify(coll, space_id, item, body, principal.user_id if principal else None)
+            return json_response(modified)
+        return handler
+
+    def _delete(self, coll: Collection, space_id: Optional[str], item: str) -> Handler:
+        async def handler(request: Request, principal: Optional[Principal]) -> Response:
+            if coll.scope == resources.MIXED:
+                stored = self.backend.find(coll, item, space_id)
+                self._check_mixed_write(coll, stored.get("SpaceId"), stored, principal)
+            self.backend.delete(coll, space_id, item, principal.user_id if principal else None)
+            return Response(status_code=200)
+        return handler
+
+    @staticmethod
+    def _check_mixed_write(coll: Collection, space_id: Optional[str], body: Any, principal: Optional[Principal]) -> None:
+        """Only administrators create or change the system-level half of a mixed collection."""
+        if coll.scope != resources.MIXED or principal is None or principal.is_admin:
+            return
+        target = space_id or (body.get("SpaceId") if isinstance(body, dict) else None)
+        if not target:
+            raise Forbidden("You do not have permission to change system-level resources. "
+                            "Please contact your Octopus administrator.")
+
+    # --- bodies and pages ---------------------------------------------------------------------
+
+    async def _json(self, request: Request) -> Any:
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_body:
+            raise PayloadTooLarge(f"The request body is larger than the limit of {self.max_body} bytes.")
+        chunks = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.max_body:
+                raise PayloadTooLarge(f"The request body is larger than the limit of {self.max_body} bytes.")
+            chunks.append(chunk)
+        data = b"".join(chunks)
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        if not data.strip():
+            raise BadRequest("No request body was supplied.")
+        try:
+            return codec.loads(data)
+        except (codec.DecodeError, ValueError, UnicodeDecodeError) as error:
+            raise BadRequest("The request body is not valid JSON.", [f"The request body is not valid JSON: {error}"]) from None
+
+    @staticmethod
+    def _page(request: Request, item_type: str, total: int, bodies: list[bytes], skip: int, take: int,
+              template: str) -> bytes:
+        path = request.url.path
+        kept = [(k, v) for k, v in request.query_params.multi_items() if k.lower() not in ("skip", "take", "apikey")]
+
+        def link(at: int, size: int) -> str:
+            return path + "?" + urlencode([*kept, ("skip", str(at)), ("take", str(size))], quote_via=quote)
+
+        size = take if take > 0 else DEFAULT_PAGE_SIZE
+        pages = max(1, math.ceil(total / size))
+        last_skip = (pages - 1) * size
+        links = {"Self": link(skip, take), "Template": template, "Page.All": link(0, MAX_TAKE),
+                 "Page.Current": link(skip, take), "Page.Last": link(last_skip, size)}
+        if skip > 0:
+            links["Page.Previous"] = link(max(0, skip - size), size)
+        if take > 0 and skip + take < total:
+            links["Page.Next"] = link(skip + take, take)
+        head = codec.dumps({"ItemType": item_type, "TotalResults": total, "ItemsPerPage": take,
+                            "NumberOfPages": pages, "LastPageNumber": pages - 1, "IsStale": False})
+        return head[:-1] + b',"Items":[' + b",".join(bodies) + b'],"Links":' + codec.dumps(links) + b"}"
+
+    # --- control routes (outside /api, loopback only) ----------------------------------------
+
+    async def control(self, request: Request, action: str) -> Response:
+        client = request.client.host if request.client else ""
+        try:
+            loopback = ipaddress.ip_address(client).is_loopback
+        except ValueError:
+            loopback = client in ("localhost", "testclient")
+        if not loopback:
+            raise Forbidden("The simulator's control routes answer only on the loopback interface.")
+        method = request.method.upper()
+        if action == "faults":
+            if method == "GET":
+                return json_response(self.faults.list())
+            if method == "DELETE":
+                self.faults.clear()
+                return json_response([])
+            if method == "POST":
+                body = await self._json(request)
+                try:
+                    items = body if isinstance(body, list) else [body]
+                    faults = [Fault.from_json(item) for item in items]
+                except (TypeError, ValueError) as error:
+                    raise BadRequest(str(error)) from None
+                for fault in faults:
+                    self.faults.add(fault)
+                return json_response(self.faults.list(), 201)
+            raise MethodNotAllowed(f"{method} is not allowed on /_simulator/faults.")
+        if action == "reset":
+            if method != "POST":
+                raise MethodNotAllowed("Use POST to reset the simulator.")
+            self.reset()
+            return json_response({"Reset": True})
+        if action == "health":
+            return json_response({"Ready": True})
+        raise NotFound(f"There is no control route /_simulator/{action}.")
+
+    def reset(self) -> None:
+        """Back to the seeded state: data, sessions and faults."""
+        self.faults.clear()
+        if self.template is not None:
+            self.template.copy_to(self.backend.store)
+        self.backend.reload()
+        if self._on_reset:
+            self._on_reset()
+
+
+def _injected(fault: Fault) -> ApiError:
+    error = ApiError(f"Fault injected by the simulator: status {fault.status}.",
+                     help_text="Remove the fault with DELETE /_simulator/faults.")
+    error.status = int(fault.status or 500)
+    return error

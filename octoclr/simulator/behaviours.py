@@ -1,0 +1,930 @@
+"""The backend: what creating, changing and deleting each kind of resource does.
+
+Plain methods over :class:`~.store.Store` that raise :class:`~.exceptions.ApiError`;
+nothing here knows about HTTP. Generic rules (required fields, types, references,
+unique names) come from the :mod:`.resources` definitions; the per-collection rules a
+real server applies (a project brings its deployment process, variable set and default
+channel; a deployment starts a server task that runs to ``Success``; a new space gets
+its default lifecycle, project group, machine policy, worker pool and built-in feed)
+are the ``_before_*``/``_after_*`` hooks below.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+import time
+from typing import Any, Iterable, Optional
+
+from octoclr.simulator import codec, resources
+from octoclr.simulator.auth import ADMINISTRATORS_TEAM, Authenticator, hash_api_key, hash_password, key_hint
+from octoclr.simulator.exceptions import BadRequest, Conflict, MethodNotAllowed, NotFound, validation_failed
+from octoclr.simulator.resources import CREATE, DELETE, MODIFY, Collection
+from octoclr.simulator.store import ANY_SPACE, Store
+
+_SERVER_OWNED = ("Id", "Links", "LastModifiedOn", "LastModifiedBy")
+
+#: ``/api/<space>/<parent>/{id}/<sub>`` lists children whose field holds the parent's id.
+SUBCOLLECTIONS: dict[tuple[str, str], tuple[str, str]] = {
+    ("projects", "channels"): ("channels", "ProjectId"),
+    ("projects", "releases"): ("releases", "ProjectId"),
+    ("projects", "triggers"): ("projecttriggers", "ProjectId"),
+    ("projects", "runbooks"): ("runbooks", "ProjectId"),
+    ("channels", "releases"): ("releases", "ChannelId"),
+    ("releases", "deployments"): ("deployments", "ReleaseId"),
+    ("environments", "machines"): ("machines", "EnvironmentIds"),
+    ("projectgroups", "projects"): ("projects", "ProjectGroupId"),
+    ("lifecycles", "projects"): ("projects", "LifecycleId"),
+    ("machinepolicies", "machines"): ("machines", "MachinePolicyId"),
+    ("machinepolicies", "workers"): ("workers", "MachinePolicyId"),
+    ("workerpools", "workers"): ("workers", "WorkerPoolIds"),
+    ("teams", "scopeduserroles"): ("scopeduserroles", "TeamId"),
+    ("machines", "tasks"): ("tasks", "Arguments.MachineIds"),
+}
+
+_TERMINAL_STATES = ("Success", "Failed", "Canceled", "TimedOut")
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _field(resource: dict[str, Any], path: str) -> Any:
+    value: Any = resource
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def matches(resource: dict[str, Any], field: str, wanted: list[str]) -> bool:
+    """Does the resource's field hold (one of) the wanted values? Case-insensitive."""
+    wanted_keys = {w.strip().lower() for w in wanted if w.strip()}
+    if not wanted_keys:
+        return True
+    if field == "*text":
+        text = " ".join(str(resource.get(k) or "") for k in ("Username", "DisplayName", "EmailAddress")).lower()
+        return any(w in text for w in wanted_keys)
+    value = _field(resource, field)
+    if isinstance(value, dict):
+        values: Iterable[Any] = value.keys()
+    elif isinstance(value, list):
+        values = value
+    else:
+        values = [value]
+    return any(str(v).lower() in wanted_keys for v in values if v is not None)
+
+
+def _expected_type(default: Any) -> Optional[type]:
+    for kind in (bool, int, str, list, dict):
+        if isinstance(default, kind):
+            return kind
+    return None
+
+
+class Backend:
+    def __init__(self, store: Store, *, version: str = "2024.1.0", task_duration: float = 0.5) -> None:
+        self.store = store
+        self.version = version
+        self.task_duration = task_duration
+        self.auth = Authenticator(store)
+        self._pending: dict[str, float] = {}
+        self._root: Optional[bytes] = None
+        self._space_roots: dict[str, bytes] = {}
+        self._usernames: dict[str, str] = {}
+        self.reload()
+
+    # --- caches ------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Forget everything derived from the database (after a reset or a restore)."""
+        self._root = None
+        self._space_roots.clear()
+        self._usernames.clear()
+        self.auth.invalidate()
+        self._pending = {}
+        for row in self.store.rows("tasks"):
+            if not row.resource().get("IsCompleted"):
+                self._pending[row.id] = time.time()
+
+    def _changed(self, coll: str) -> None:
+        if coll in ("spaces",):
+            self._root = None
+            self._space_roots.clear()
+        if coll in ("teams", "users"):
+            self.auth.invalidate()
+            self._usernames.clear()
+
+    @property
+    def installation_id(self) -> str:
+        return self.store.get_meta("installation_id") or "00000000-0000-0000-0000-000000000000"
+
+    def default_space_id(self) -> Optional[str]:
+        for row in self.store.rows("spaces"):
+            if row.resource().get("IsDefault"):
+                return row.id
+        return None
+
+    def root_document(self) -> bytes:
+        if self._root is None:
+            from octoclr.simulator.rootdoc import root_document
+
+            self._root = codec.dumps(root_document(self.version, self.installation_id, self.default_space_id()))
+        return self._root
+
+    def space_root_document(self, space_id: str) -> bytes:
+        cached = self._space_roots.get(space_id.lower())
+        if cached is None:
+            from octoclr.simulator.rootdoc import space_root_document
+
+            row = self.store.get("spaces", space_id)
+            if row is None:
+                raise NotFound(f"The space '{space_id}' was not found.")
+            cached = codec.dumps(space_root_document(row.id))
+            self._space_roots[space_id.lower()] = cached
+        return cached
+
+    def username(self, user_id: Optional[str]) -> Optional[str]:
+        if not user_id:
+            return None
+        if user_id not in self._usernames:
+            row = self.store.get("users", user_id)
+            self._usernames[user_id] = row.resource().get("Username") if row else user_id
+        return self._usernames[user_id]
+
+    # --- reads ----------------------------------------------------------------------
+
+    def find(self, coll: Collection, resource_id: str, space_id: Optional[str]) -> dict[str, Any]:
+        row = self.find_row(coll, resource_id, space_id)
+        return row.resource()
+
+    def find_row(self, coll: Collection, resource_id: str, space_id: Optional[str]):  # type: ignore[no-untyped-def]
+        if coll.path == "tasks":
+            self.advance_tasks()
+        row = self.store.get(coll.path, resource_id)
+        if row is None and coll.path == "projects":
+            row = self._project_by_slug(resource_id, space_id)
+        if row is None or (space_id and coll.scope == resources.SPACE and (row.space_id or "").lower() != space_id.lower()):
+            raise NotFound(f"The resource '{resource_id}' was not found.")
+        return row
+
+    def _project_by_slug(self, slug: str, space_id: Optional[str]):  # type: ignore[no-untyped-def]
+        space = space_id or self.default_space_id()
+        for row in self.store.rows("projects", space):
+            if (row.resource().get("Slug") or "").lower() == slug.lower():
+                return row
+        return None
+
+    def list(
+        self,
+        coll: Collection,
+        *,
+        spaces: Any,
+        include_system: bool,
+        ids: Optional[list[str]],
+        name: Optional[str],
+        partial_name: Optional[str],
+        filters: dict[str, list[str]],
+        skip: int,
+        take: Optional[int],
+    ) -> tuple[int, list[bytes]]:
+        if coll.path == "tasks":
+            self.advance_tasks()
+        name_column = coll.name_field is not None
+        if not filters:
+            return self.store.query(
+                coll.path, spaces=spaces, include_system=include_system, ids=ids,
+                name=name if name_column else None, partial_name=partial_name if name_column else None,
+                newest_first=coll.newest_first, skip=skip, take=take,
+            )
+        total, bodies = self.store.query(
+            coll.path, spaces=spaces, include_system=include_system, ids=ids,
+            name=name if name_column else None, partial_name=partial_name if name_column else None,
+            newest_first=coll.newest_first,
+        )
+        kept = [b for b in bodies if all(matches(codec.loads(b), f, v) for f, v in filters.items())]
+        end = None if take is None else skip + take
+        return len(kept), kept[skip:end]
+
+    # --- writes ---------------------------------------------------------------------
+
+    def create(
+        self, coll: Collection, space_id: Optional[str], body: Any, actor: Optional[str], *, explicit_id: bool = False
+    ) -> dict[str, Any]:
+        if CREATE not in coll.verbs:
+            raise MethodNotAllowed(f"Resources of type {coll.item_type} cannot be created through this route.")
+        incoming = self._object(body)
+        resource = coll.new_defaults()
+        wanted_id = incoming.get("Id") if explicit_id else None
+        if wanted_id and self.store.get(coll.path, wanted_id) is not None:
+            raise validation_failed([f"The id '{wanted_id}' is already in use."])
+        for key, value in incoming.items():
+            if key not in _SERVER_OWNED:
+                resource[key] = value
+        with self.store.transaction():
+            resource["SpaceId"] = self._space_for(coll, space_id, incoming.get("SpaceId"))
+            if coll.scope == resources.SYSTEM:
+                resource.pop("SpaceId", None)
+            hook = getattr(self, f"_before_create_{coll.path.replace('-', '_')}", None)
+            if hook:
+                hook(resource, actor)
+            self._validate(coll, resource, None)
+            resource["Id"] = wanted_id or self._new_id(coll, resource)
+            after = getattr(self, f"_assign_{coll.path.replace('-', '_')}", None)
+            if after:
+                after(resource)
+            self._save(coll, resource, actor)
+            hook = getattr(self, f"_after_create_{coll.path.replace('-', '_')}", None)
+            if hook:
+                hook(resource, actor, incoming)
+        self._changed(coll.path)
+        return self._reread(coll, resource)
+
+    def modify(
+        self, coll: Collection, space_id: Optional[str], resource_id: str, body: Any, actor: Optional[str]
+    ) -> dict[str, Any]:
+        if MODIFY not in coll.verbs:
+            raise MethodNotAllowed(f"Resources of type {coll.item_type} cannot be modified.")
+        incoming = self._object(body)
+        with self.store.transaction():
+            stored = self.find(coll, resource_id, space_id)
+            resource = dict(stored)
+            for key, value in incoming.items():
+                if key not in _SERVER_OWNED:
+                    resource[key] = value
+            # A client model without SpaceId (e.g. a machine in Octopus.Client 8.2) keeps the stored one.
+            sent_space = incoming.get("SpaceId")
+            if sent_space and (stored.get("SpaceId") or "").lower() != str(sent_space).lower():
+                raise validation_failed([f"The resource belongs to space '{stored.get('SpaceId')}'; "
+                                         f"it cannot be moved to '{sent_space}'."])
+            if "SpaceId" in stored:
+                resource["SpaceId"] = stored["SpaceId"]
+            resource["Id"] = stored["Id"]
+            hook = getattr(self, f"_before_modify_{coll.path.replace('-', '_')}", None)
+            if hook:
+                hook(resource, stored, actor)
+            self._validate(coll, resource, stored["Id"])
+            self._save(coll, resource, actor)
+        self._changed(coll.path)
+        return self._reread(coll, resource)
+
+    def delete(self, coll: Collection, space_id: Optional[str], resource_id: str, actor: Optional[str]) -> None:
+        if DELETE not in coll.verbs:
+            raise MethodNotAllowed(f"Resources of type {coll.item_type} cannot be deleted.")
+        with self.store.transaction():
+            stored = self.find(coll, resource_id, space_id)
+            for other, field in coll.blocked_by:
+                users = [r.id for r in self.store.rows(other, stored.get("SpaceId") if "SpaceId" in stored else ANY_SPACE)
+                         if matches(r.resource(), field, [stored["Id"]])]
+                if users:
+                    raise BadRequest(
+                        f"This {coll.item_type.lower()} is in use by {', '.join(users[:5])} and cannot be deleted.",
+                        help_text="Delete or change the resources that refer to it first.",
+                    )
+            hook = getattr(self, f"_before_delete_{coll.path.replace('-', '_')}", None)
+            if hook:
+                hook(stored, actor)
+            self.store.delete(coll.path, stored["Id"])
+        self._changed(coll.path)
+
+    # --- generic rules ------------------------------------------------------------------
+
+    @staticmethod
+    def _object(body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise BadRequest("The request body must be a JSON object.")
+        return body
+
+    def _space_for(self, coll: Collection, url_space: Optional[str], sent: Any) -> Optional[str]:
+        if coll.scope == resources.SYSTEM:
+            return None
+        if sent is not None and not isinstance(sent, str):
+            raise validation_failed(["SpaceId must be a string."])
+        target = url_space or sent or (self.default_space_id() if coll.scope == resources.SPACE else None)
+        if url_space and sent and sent.lower() != url_space.lower():
+            raise validation_failed([f"The SpaceId '{sent}' does not match the space of the URL, '{url_space}'."])
+        if target is None:
+            if coll.scope == resources.SPACE:
+                raise validation_failed(["There is no default space; give a SpaceId."])
+            return None
+        row = self.store.get("spaces", target)
+        if row is None:
+            raise validation_failed([f"The space '{target}' does not exist."])
+        return row.id
+
+    def _validate(self, coll: Collection, resource: dict[str, Any], own_id: Optional[str]) -> None:
+        errors: list[str] = []
+        for key, default in coll.defaults.items():
+            kind = _expected_type(default)
+            value = resource.get(key)
+            if kind is None:
+                continue
+            if value is None:
+                resource[key] = type(default)(default) if kind in (list, dict) else default
+                continue
+            if kind is int:
+                valid = (isinstance(value, int) and not isinstance(value, bool)) or (
+                    isinstance(value, float) and value.is_integer())
+            else:
+                valid = isinstance(value, kind)
+            if not valid:
+                errors.append(f"{key} must be {'a list' if kind is list else 'an object' if kind is dict else f'a {kind.__name__}'}.")
+        for key in coll.required:
+            value = resource.get(key)
+            if value is None or (isinstance(value, (str, list, dict)) and not (value.strip() if isinstance(value, str) else value)):
+                errors.append(f"Please provide a value for {key}." if key != "Roles" and key != "EnvironmentIds"
+                              else f"Please specify at least one value for {key}.")
+        if coll.name_field and isinstance(resource.get(coll.name_field), str) is False and resource.get(coll.name_field) is not None:
+            errors.append(f"{coll.name_field} must be a string.")
+        if errors:
+            raise validation_failed(errors)
+        for key, target_path in coll.references.items():
+            value = resource.get(key)
+            if value in (None, "", []):
+                continue
+            values = value if isinstance(value, list) else [value]
+            target = resources.BY_PATH[target_path]
+            canonical = []
+            for item in values:
+                if not isinstance(item, str):
+                    errors.append(f"{key} must hold resource ids.")
+                    continue
+                row = self.store.get(target_path, item)
+                space_ok = row is not None and (
+                    target.scope != resources.SPACE or (row.space_id or "").lower() == (resource.get("SpaceId") or "").lower()
+                )
+                if not space_ok:
+                    errors.append(f"The {target.item_type.lower()} '{item}' referenced by {key} does not exist"
+                                  + (f" in space {resource.get('SpaceId')}." if target.scope == resources.SPACE else "."))
+                else:
+                    canonical.append(row.id)  # type: ignore[union-attr]
+            if not errors:
+                resource[key] = canonical if isinstance(value, list) else canonical[0]
+        if errors:
+            raise validation_failed(errors)
+        if coll.unique_name and coll.name_field:
+            name = resource.get(coll.name_field)
+            parent = resource.get(coll.parent_field) if coll.parent_field else None
+            if name and self.store.name_taken(coll.path, name, resource.get("SpaceId"), parent, own_id):
+                where = "in this project" if coll.parent_field else "in this space" if resource.get("SpaceId") else ""
+                raise validation_failed([f"A {coll.item_type.lower()} with the {coll.name_field.lower()} '{name}' "
+                                         f"already exists {where}. Please choose a different {coll.name_field.lower()}."
+                                         .replace("  ", " ")])
+
+    def _new_id(self, coll: Collection, resource: dict[str, Any]) -> str:
+        while True:
+            candidate = f"{coll.prefix}-{self.store.next_number(coll.prefix)}"
+            if self.store.get(coll.path, candidate) is None:
+                return candidate
+
+    def reserve_id(self, coll: Collection, resource_id: str) -> None:
+        """Keep generated ids clear of an id given explicitly (seed files)."""
+        match = re.fullmatch(re.escape(coll.prefix) + r"-(\d+)", resource_id, re.IGNORECASE)
+        if match:
+            while self.store.next_number(coll.prefix) < int(match.group(1)):
+                pass
+
+    def _save(self, coll: Collection, resource: dict[str, Any], actor: Optional[str]) -> None:
+        # Field order as a real server writes it: Id first, the audit fields, then Links last.
+        ordered = {"Id": resource["Id"]}
+        ordered.update((k, v) for k, v in resource.items() if k not in _SERVER_OWNED)
+        ordered["LastModifiedOn"] = codec.now_iso()
+        ordered["LastModifiedBy"] = self.username(actor)
+        ordered["Links"] = resources.render_links(coll, ordered)
+        resource.clear()
+        resource.update(ordered)
+        name = resource.get(coll.name_field) if coll.name_field else None
+        parent = resource.get(coll.parent_field) if coll.parent_field else None
+        sort_num = resource.get(coll.sort_field, 0) if coll.sort_field else 0
+        self.store.put(coll.path, resource, name=name if isinstance(name, str) else None,
+                       parent_id=parent, sort_num=sort_num if isinstance(sort_num, (int, float)) else 0)
+
+    def _reread(self, coll: Collection, resource: dict[str, Any]) -> dict[str, Any]:
+        row = self.store.get(coll.path, resource["Id"])
+        return row.resource() if row else resource
+
+    def _put_child(self, path: str, resource: dict[str, Any], actor: Optional[str]) -> dict[str, Any]:
+        """Store a resource the server makes itself (no validation), e.g. a project's variable set."""
+        coll = resources.BY_PATH[path]
+        full = coll.new_defaults()
+        full.update(resource)
+        if "Id" not in full:
+            full["Id"] = self._new_id(coll, full)
+        self._save(coll, full, actor)
+        return full
+
+    # --- spaces -------------------------------------------------------------------------
+
+    def _before_create_spaces(self, resource: dict[str, Any], actor: Optional[str]) -> None:
+        if not resource.get("SpaceManagersTeams") and not resource.get("SpaceManagersTeamMembers"):
+            raise validation_failed(["Please specify at least one space manager team or space manager team member "
+                                     "(SpaceManagersTeams or SpaceManagersTeamMembers)."])
+        if self.default_space_id() is None:
+            resource["IsDefault"] = True
+
+    def _after_create_spaces(self, space: dict[str, Any], actor: Optional[str], incoming: dict[str, Any]) -> None:
+        space_id = space["Id"]
+        if space.get("IsDefault"):
+            self._make_only_default(space_id, actor)
+        team_id = f"teams-spacemanagers-{space_id}"
+        self._put_child("teams", {"Id": team_id, "Name": "Space Managers", "SpaceId": space_id,
+                                  "MemberUserIds": list(space.get("SpaceManagersTeamMembers") or []),
+                                  "CanBeDeleted": False, "CanBeRenamed": False, "CanChangeRoles": False,
+                                  "Description": "Members of this team can manage the space."}, actor)
+        managers = list(space.get("SpaceManagersTeams") or [])
+        if team_id not in managers:
+            space["SpaceManagersTeams"] = [team_id, *managers]
+            self._save(resources.BY_PATH["spaces"], space, actor)
+        self._put_child("lifecycles", {"Name": "Default Lifecycle", "SpaceId": space_id}, actor)
+        self._put_child("projectgroups", {"Name": "Default Project Group", "SpaceId": space_id}, actor)
+        self._put_child("machinepolicies", {"Name": "Default Machine Policy", "IsDefault": True,
+                                            "SpaceId": space_id}, actor)
+        self._put_child("workerpools", {"Name": "Default Worker Pool", "IsDefault": True, "SpaceId": space_id}, actor)
+        builtin = "feeds-builtin" if self.store.get("feeds", "feeds-builtin") is None else None
+        feed = {"Name": "Octopus Server (built-in)", "FeedType": "BuiltIn", "SpaceId": space_id,
+                "FeedUri": None, "DownloadAttempts": 5, "DownloadRetryBackoffSeconds": 10}
+        if builtin:
+            feed["Id"] = builtin
+        self._put_child("feeds", feed, actor)
+
+    def _before_modify_spaces(self, space: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
+        if stored.get("IsDefault") and not space.get("IsDefault"):
+            raise validation_failed(["The default space cannot stop being the default; make another space the "
+                                     "default instead."])
+        if space.get("IsDefault") and not stored.get("IsDefault"):
+            self._make_only_default(space["Id"], actor)
+
+    def _make_only_default(self, space_id: str, actor: Optional[str]) -> None:
+        coll = resources.BY_PATH["spaces"]
+        for row in self.store.rows("spaces"):
+            other = row.resource()
+            if other["Id"] != space_id and other.get("IsDefault"):
+                other["IsDefault"] = False
+                self._save(coll, other, actor)
+
+    def _before_delete_spaces(self, space: dict[str, Any], actor: Optional[str]) -> None:
+        if space.get("IsDefault"):
+            raise BadRequest("The default space cannot be deleted.", help_text="Make another space the default first.")
+        if not space.get("TaskQueueStopped"):
+            raise BadRequest("This space must have its task queue stopped before it can be deleted.",
+                             help_text="Set TaskQueueStopped to true with a PUT, then delete the space.")
+        self.store.delete_space_contents(space["Id"])
+
+    # --- users --------------------------------------------------------------------------
+
+    def _before_create_users(self, user: dict[str, Any], actor: Optional[str]) -> None:
+        password = user.pop("Password", None)
+        user["_password"] = password
+        if password is not None and not isinstance(password, str):
+            raise validation_failed(["Password must be a string."])
+        if not user.get("IsService") and not password:
+            raise validation_failed(["Please provide a password for users that are not service accounts."])
+
+    def _assign_users(self, user: dict[str, Any]) -> None:
+        password = user.pop("_password", None)
+        if password:
+            self.store.set_password_hash(user["Id"], hash_password(password))
+
+    def _after_create_users(self, user: dict[str, Any], actor: Optional[str], incoming: dict[str, Any]) -> None:
+        everyone = self.store.get("teams", "teams-everyone")
+        if everyone is not None:
+            team = everyone.resource()
+            team["MemberUserIds"] = [*team.get("MemberUserIds", []), user["Id"]]
+            self._save(resources.BY_PATH["teams"], team, actor)
+
+    def _before_modify_users(self, user: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
+        password = user.pop("Password", None)
+        if password:
+            if not isinstance(password, str):
+                raise validation_failed(["Password must be a string."])
+            self.store.set_password_hash(user["Id"], hash_password(password))
+
+    def _before_delete_users(self, user: dict[str, Any], actor: Optional[str]) -> None:
+        if actor and user["Id"].lower() == actor.lower():
+            raise BadRequest("You cannot delete your own user account.")
+        self.store.delete_user_credentials(user["Id"])
+        self._remove_member(user["Id"], actor)
+
+    def _remove_member(self, user_id: str, actor: Optional[str]) -> None:
+        coll = resources.BY_PATH["teams"]
+        for row in self.store.rows("teams"):
+            team = row.resource()
+            members = team.get("MemberUserIds", [])
+            if any(m.lower() == user_id.lower() for m in members):
+                team["MemberUserIds"] = [m for m in members if m.lower() != user_id.lower()]
+                self._save(coll, team, actor)
+
+    def user_spaces(self, user_id: str) -> list[dict[str, Any]]:
+        self.find(resources.BY_PATH["users"], user_id, None)
+        return [row.resource() for row in self.store.rows("spaces")]
+
+    def user_teams(self, user_id: str) -> list[dict[str, Any]]:
+        user = self.find(resources.BY_PATH["users"], user_id, None)
+        return [
+            {"Id": t["Id"], "Name": t["Name"], "SpaceId": t.get("SpaceId"), "Links": t.get("Links", {})}
+            for t in (row.resource() for row in self.store.rows("teams"))
+            if user["Id"].lower() in (m.lower() for m in t.get("MemberUserIds", []))
+        ]
+
+    def check_password(self, username: str, password: str) -> Optional[str]:
+        from octoclr.simulator.auth import check_password
+
+        _, bodies = self.store.query("users", name=username)
+        for body in bodies:
+            user = codec.loads(body)
+            if user.get("IsActive", True) and check_password(password, self.store.password_hash(user["Id"])):
+                return user["Id"]
+        return None
+
+    def create_api_key(self, user_id: str, purpose: Any, key: Optional[str] = None) -> dict[str, Any]:
+        user = self.find(resources.BY_PATH["users"], user_id, None)
+        if purpose is not None and not isinstance(purpose, str):
+            raise validation_failed(["Purpose must be a string."])
+        key = key or _new_key()
+        created = codec.now_iso()
+        with self.store.transaction():
+            key_id = f"APIKeys-{self.store.next_number('APIKeys')}"
+            self.store.add_api_key(key_id, user["Id"], hash_api_key(key), purpose, created, key_hint(key))
+        self.auth.invalidate()
+        return {**self._api_key_resource(user["Id"], key_id, purpose, created, key_hint(key)), "ApiKey": key}
+
+    def _api_key_resource(self, user_id: str, key_id: str, purpose: Any, created: str, hint: str) -> dict[str, Any]:
+        return {"Id": key_id, "Purpose": purpose, "UserId": user_id, "ApiKey": hint, "Created": created,
+                "LastModifiedOn": created, "LastModifiedBy": self.username(user_id),
+                "Links": {"Self": f"/api/users/{user_id}/apikeys/{key_id}"}}
+
+    def api_keys(self, user_id: str) -> list[dict[str, Any]]:
+        user = self.find(resources.BY_PATH["users"], user_id, None)
+        return [self._api_key_resource(user["Id"], k["Id"], k["Purpose"], k["Created"], k["Hint"])
+                for k in self.store.api_keys(user["Id"])]
+
+    def revoke_api_key(self, user_id: str, key_id: str) -> None:
+        user = self.find(resources.BY_PATH["users"], user_id, None)
+        if not self.store.delete_api_key(user["Id"], key_id):
+            raise NotFound(f"The API key '{key_id}' was not found.")
+        self.auth.invalidate()
+
+    # --- teams --------------------------------------------------------------------------
+
+    def _before_modify_teams(self, team: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
+        if not stored.get("CanBeRenamed", True) and team.get("Name") != stored.get("Name"):
+            raise validation_failed([f"The team '{stored.get('Name')}' cannot be renamed."])
+        if stored["Id"] == ADMINISTRATORS_TEAM and not team.get("MemberUserIds"):
+            raise validation_failed(["The Octopus Administrators team must keep at least one member."])
+
+    def _before_delete_teams(self, team: dict[str, Any], actor: Optional[str]) -> None:
+        if not team.get("CanBeDeleted", True):
+            raise BadRequest(f"The team '{team.get('Name')}' is built in and cannot be deleted.")
+
+    # --- machines and workers -----------------------------------------------------------
+
+    def _check_endpoint(self, machine: dict[str, Any]) -> None:
+        endpoint = machine.get("Endpoint")
+        if endpoint is None:
+            return
+        if not isinstance(endpoint, dict) or endpoint.get("CommunicationStyle") not in resources.endpoint_styles():
+            raise validation_failed([f"Endpoint.CommunicationStyle must be one of {', '.join(resources.endpoint_styles())}."])
+        endpoint.setdefault("Id", None)
+        if endpoint["CommunicationStyle"] in ("TentaclePassive", "TentacleActive"):
+            machine["Thumbprint"] = machine.get("Thumbprint") or endpoint.get("Thumbprint")
+            machine["Uri"] = machine.get("Uri") or endpoint.get("Uri")
+
+    def _default_policy(self, machine: dict[str, Any]) -> None:
+        if not machine.get("MachinePolicyId"):
+            for row in self.store.rows("machinepolicies", machine.get("SpaceId")):
+                if row.resource().get("IsDefault"):
+                    machine["MachinePolicyId"] = row.id
+                    break
+
+    def _before_create_machines(self, machine: dict[str, Any], actor: Optional[str]) -> None:
+        self._check_endpoint(machine)
+        self._default_policy(machine)
+
+    def _before_modify_machines(self, machine: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
+        self._check_endpoint(machine)
+
+    _before_create_workers = _before_create_machines
+    _before_modify_workers = _before_modify_machines
+
+    def connection_status(self, machine: dict[str, Any]) -> dict[str, Any]:
+        now = codec.now_iso()
+        return {"Id": f"MachineConnectionStatus-{machine['Id']}", "MachineId": machine["Id"], "Logs": [],
+                "Status": "Success" if machine.get("HealthStatus") == "Healthy" else "Unknown",
+                "CurrentTentacleVersion": "6.3.417", "LastChecked": now, "LastModifiedOn": now,
+                "LastModifiedBy": None, "Links": {"Self": machine["Links"]["Connection"]}}
+
+    # --- projects, channels, releases ---------------------------------------------------
+
+    def _before_create_projects(self, project: dict[str, Any], actor: Optional[str]) -> None:
+        if isinstance(project.get("Name"), str) and not project.get("Slug"):
+            project["Slug"] = slugify(project["Name"])
+
+    def _assign_projects(self, project: dict[str, Any]) -> None:
+        project["DeploymentProcessId"] = f"deploymentprocess-{project['Id']}"
+        project["VariableSetId"] = f"variableset-{project['Id']}"
+
+    def _after_create_projects(self, project: dict[str, Any], actor: Optional[str], incoming: dict[str, Any]) -> None:
+        space_id = project["SpaceId"]
+        self._put_child("deploymentprocesses", {"Id": project["DeploymentProcessId"], "SpaceId": space_id,
+                                                "ProjectId": project["Id"]}, actor)
+        self._put_child("variables", {"Id": project["VariableSetId"], "SpaceId": space_id,
+                                      "OwnerId": project["Id"]}, actor)
+        self._put_child("channels", {"Name": "Default", "IsDefault": True, "SpaceId": space_id,
+                                     "ProjectId": project["Id"], "LifecycleId": None}, actor)
+
+    def _before_modify_projects(self, project: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
+        for key in ("DeploymentProcessId", "VariableSetId"):
+            project[key] = stored[key]
+
+    def _before_delete_projects(self, project: dict[str, Any], actor: Optional[str]) -> None:
+        for path in ("deployments", "releases", "channels", "projecttriggers", "runbooks"):
+            for row in self.store.rows(path, project["SpaceId"]):
+                if (row.resource().get("ProjectId") or "").lower() == project["Id"].lower():
+                    self.store.delete(path, row.id)
+        for path, prefix in (("deploymentprocesses", project["DeploymentProcessId"]),
+                             ("variables", project["VariableSetId"])):
+            for row in self.store.rows(path, project["SpaceId"]):
+                if row.id.lower() == prefix.lower() or row.id.lower().startswith(prefix.lower() + "-s-"):
+                    self.store.delete(path, row.id)
+
+    def _before_create_channels(self, channel: dict[str, Any], actor: Optional[str]) -> None:
+        if channel.get("IsDefault") and channel.get("ProjectId"):
+            self._clear_default_channel(channel, actor)
+
+    def _before_modify_channels(self, channel: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
+        channel["ProjectId"] = stored.get("ProjectId")
+        if channel.get("IsDefault") and not stored.get("IsDefault"):
+            self._clear_default_channel(channel, actor)
+
+    def _clear_default_channel(self, channel: dict[str, Any], actor: Optional[str]) -> None:
+        coll = resources.BY_PATH["channels"]
+        for row in self.store.rows("channels", channel.get("SpaceId")):
+            other = row.resource()
+            if (other.get("ProjectId") or "").lower() == str(channel["ProjectId"]).lower() and other.get("IsDefault") \
+                    and other["Id"] != channel.get("Id"):
+                other["IsDefault"] = False
+                self._save(coll, other, actor)
+
+    def _before_delete_channels(self, channel: dict[str, Any], actor: Optional[str]) -> None:
+        if channel.get("IsDefault"):
+            raise BadRequest("The default channel of a project cannot be deleted.",
+                             help_text="Make another channel the default first.")
+
+    def _before_create_releases(self, release: dict[str, Any], actor: Optional[str]) -> None:
+        project_id = release.get("ProjectId")
+        if not isinstance(project_id, str):
+            return  # the generic validation reports it
+        project = self.store.get("projects", project_id)
+        if project is None:
+            return
+        if not release.get("ChannelId"):
+            for row in self.store.rows("channels", project.space_id):
+                body = row.resource()
+                if (body.get("ProjectId") or "").lower() == project.id.lower() and body.get("IsDefault"):
+                    release["ChannelId"] = row.id
+        channel = self.store.get("channels", release.get("ChannelId") or "")
+        if channel and (channel.resource().get("ProjectId") or "").lower() != project.id.lower():
+            raise validation_failed([f"The channel '{channel.id}' does not belong to project '{project.id}'."])
+        release["Assembled"] = codec.now_iso()
+
+    def _after_create_releases(self, release: dict[str, Any], actor: Optional[str], incoming: dict[str, Any]) -> None:
+        project = self.store.get("projects", release["ProjectId"])
+        if project is None:
+            return
+        body = project.resource()
+        suffix = "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(5))
+        snapshots = {}
+        for path, key in (("deploymentprocesses", "DeploymentProcessId"), ("variables", "VariableSetId")):
+            source = self.store.get(path, body[key])
+            if source is None:
+                continue
+            copy = source.resource()
+            copy["Id"] = f"{body[key]}-s-{copy.get('Version', 0)}-{suffix}"
+            if path == "deploymentprocesses":
+                copy["LastSnapshotId"] = None
+            self._put_child(path, copy, actor)
+            snapshots[key] = copy["Id"]
+        release["ProjectDeploymentProcessSnapshotId"] = snapshots.get("DeploymentProcessId")
+        release["ProjectVariableSetSnapshotId"] = snapshots.get("VariableSetId")
+        self._save(resources.BY_PATH["releases"], release, actor)
+
+    def _before_modify_releases(self, release: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
+        for key in ("ProjectId", "ProjectDeploymentProcessSnapshotId", "ProjectVariableSetSnapshotId", "Assembled"):
+            release[key] = stored.get(key)
+
+    def release_by_version(self, project_id: str, version: str, space_id: Optional[str]) -> dict[str, Any]:
+        _, bodies = self.store.query("releases", ids=None, name=version)
+        for body in bodies:
+            release = codec.loads(body)
+            if (release.get("ProjectId") or "").lower() == project_id.lower():
+                return release
+        raise NotFound(f"There is no release {version} of project '{project_id}'.")
+
+    # --- variable sets and deployment processes --------------------------------------------
+
+    def _before_modify_variables(self, variables: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
+        self._versioned(variables, stored)
+        items = variables.get("Variables")
+        if not isinstance(items, list):
+            raise validation_failed(["Variables must be a list."])
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("Name"), str) or not item["Name"].strip():
+                raise validation_failed(["Every variable needs a Name."])
+            item.setdefault("Id", _guid())
+            item.setdefault("Value", None)
+            item.setdefault("Description", None)
+            item.setdefault("Scope", {})
+            item.setdefault("IsEditable", True)
+            item.setdefault("Prompt", None)
+            item.setdefault("Type", "String")
+            item.setdefault("IsSensitive", False)
+            if item.get("IsSensitive"):
+                item["Value"] = None  # a real server never returns a sensitive value
+
+    def _before_modify_deploymentprocesses(self, process: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
+        if "-s-" in stored["Id"]:
+            raise BadRequest("A snapshot of a deployment process cannot be modified.")
+        self._versioned(process, stored)
+        steps = process.get("Steps")
+        if not isinstance(steps, list):
+            raise validation_failed(["Steps must be a list."])
+        for step in steps:
+            if not isinstance(step, dict) or not step.get("Name"):
+                raise validation_failed(["Every step needs a Name."])
+            step.setdefault("Id", _guid())
+            for action in step.get("Actions") or []:
+                if isinstance(action, dict):
+                    action.setdefault("Id", _guid())
+        process["ProjectId"] = stored.get("ProjectId")
+
+    @staticmethod
+    def _versioned(resource: dict[str, Any], stored: dict[str, Any]) -> None:
+        sent = resource.get("Version")
+        if sent is not None and sent != stored.get("Version"):
+            raise Conflict(
+                "The resource you are trying to save has been modified by someone else since you loaded it.",
+                help_text="Load the resource again, apply your change and save it again.",
+            )
+        resource["Version"] = int(stored.get("Version") or 0) + 1
+
+    # --- deployments and tasks -------------------------------------------------------------
+
+    def _before_create_deployments(self, deployment: dict[str, Any], actor: Optional[str]) -> None:
+        release = self.store.get("releases", str(deployment.get("ReleaseId") or ""))
+        if release is None or release.space_id != deployment.get("SpaceId"):
+            return  # the generic validation reports a missing release
+        body = release.resource()
+        deployment["ProjectId"] = body.get("ProjectId")
+        deployment["ChannelId"] = body.get("ChannelId")
+        deployment["DeploymentProcessId"] = body.get("ProjectDeploymentProcessSnapshotId")
+        deployment["ManifestVariableSetId"] = body.get("ProjectVariableSetSnapshotId")
+        deployment["Created"] = codec.now_iso()
+        deployment["DeployedBy"] = self.username(actor)
+        deployment["DeployedById"] = actor
+
+    def _after_create_deployments(self, deployment: dict[str, Any], actor: Optional[str], incoming: dict[str, Any]) -> None:
+        environment = self.store.get("environments", deployment["EnvironmentId"])
+        project = self.store.get("projects", deployment.get("ProjectId") or "")
+        release = self.store.get("releases", deployment["ReleaseId"])
+        env_name = environment.resource().get("Name") if environment else deployment["EnvironmentId"]
+        project_name = project.resource().get("Name") if project else deployment.get("ProjectId")
+        version = release.resource().get("Version") if release else deployment["ReleaseId"]
+        task = self.start_task(
+            deployment["SpaceId"], "Deploy", f"Deploy {project_name} release {version} to {env_name}",
+            {"DeploymentId": deployment["Id"]}, actor,
+        )
+        deployment["TaskId"] = task["Id"]
+        deployment["Name"] = f"Deploy to {env_name}"
+        self._save(resources.BY_PATH["deployments"], deployment, actor)
+
+    def _before_delete_deployments(self, deployment: dict[str, Any], actor: Optional[str]) -> None:
+        task_id = deployment.get("TaskId")
+        if task_id:
+            self._pending.pop(task_id, None)
+
+    def _before_create_tasks(self, task: dict[str, Any], actor: Optional[str]) -> None:
+        task.update(State="Queued", QueueTime=codec.now_iso(), IsCompleted=False, FinishedSuccessfully=False)
+        task.setdefault("Description", task.get("Name"))
+
+    def _after_create_tasks(self, task: dict[str, Any], actor: Optional[str], incoming: dict[str, Any]) -> None:
+        self._pending[task["Id"]] = time.time()
+
+    def start_task(self, space_id: Optional[str], name: str, description: str, arguments: dict[str, Any],
+                   actor: Optional[str]) -> dict[str, Any]:
+        now = codec.now_iso()
+        task = self._put_child("tasks", {"Name": name, "Description": description, "Arguments": arguments,
+                                         "SpaceId": space_id, "QueueTime": now, "LastUpdatedTime": now}, actor)
+        self._pending[task["Id"]] = time.time()
+        return task
+
+    def advance_tasks(self) -> None:
+        """Move queued and running tasks along: Queued, then Executing, then Success."""
+        if not self._pending:
+            return
+        now = time.time()
+        coll = resources.BY_PATH["tasks"]
+        with self.store.transaction():
+            for task_id, started in list(self._pending.items()):
+                row = self.store.get("tasks", task_id)
+                if row is None:
+                    self._pending.pop(task_id, None)
+                    continue
+                task = row.resource()
+                elapsed = now - started
+                state = task["State"]
+                if state in _TERMINAL_STATES:
+                    self._pending.pop(task_id, None)
+                    continue
+                stamp = codec.now_iso()
+                if elapsed >= self.task_duration:
+                    task.update(State="Success", IsCompleted=True, FinishedSuccessfully=True,
+                                HasBeenPickedUpByProcessor=True, CompletedTime=stamp, LastUpdatedTime=stamp,
+                                StartTime=task.get("StartTime") or stamp,
+                                Completed=time.strftime("%A, %B %d, %Y %I:%M %p", time.gmtime()),
+                                Duration=f"{max(1, round(elapsed))} second{'s' if round(elapsed) != 1 else ''}")
+                    self._pending.pop(task_id, None)
+                elif elapsed >= self.task_duration / 5 and state == "Queued":
+                    task.update(State="Executing", StartTime=stamp, LastUpdatedTime=stamp,
+                                HasBeenPickedUpByProcessor=True)
+                else:
+                    continue
+                self._save(coll, task, task.get("LastModifiedBy") and None)
+
+    def set_task_state(self, task_id: str, state: str, reason: str = "") -> dict[str, Any]:
+        coll = resources.BY_PATH["tasks"]
+        task = self.find(coll, task_id, None)
+        if state not in _TERMINAL_STATES:
+            raise validation_failed([f"State must be one of {', '.join(_TERMINAL_STATES)}."])
+        if task.get("IsCompleted"):
+            raise BadRequest(f"The task '{task['Id']}' has already completed.")
+        stamp = codec.now_iso()
+        task.update(State=state, IsCompleted=True, FinishedSuccessfully=state == "Success", CompletedTime=stamp,
+                    LastUpdatedTime=stamp, ErrorMessage=reason if state != "Success" else "",
+                    HasWarningsOrErrors=state != "Success")
+        with self.store.transaction():
+            self._save(coll, task, None)
+        self._pending.pop(task["Id"], None)
+        return self._reread(coll, task)
+
+    def task_details(self, task_id: str) -> dict[str, Any]:
+        task = self.find(resources.BY_PATH["tasks"], task_id, None)
+        done = task.get("IsCompleted")
+        return {
+            "Task": task,
+            "Progress": {"ProgressPercentage": 100 if done else 50 if task["State"] == "Executing" else 0,
+                         "EstimatedTimeRemaining": "" if done else "a few seconds"},
+            "PhysicalLogSize": len(self.task_log(task)),
+            "ActivityLogs": [{"Id": f"ServerTasks-{task['Id']}", "Name": task.get("Description") or task["Name"],
+                              "Started": task.get("StartTime"), "Ended": task.get("CompletedTime"),
+                              "Category": "Info", "Status": task["State"], "ProgressPercentage": 100 if done else 0,
+                              "ProgressMessage": None, "ShowAtSummaryLevel": True, "LogElements": [],
+                              "Children": []}],
+            "Links": {"Self": f"/api/tasks/{task['Id']}/details"},
+        }
+
+    @staticmethod
+    def task_log(task: dict[str, Any]) -> str:
+        lines = [f"{task.get('QueueTime')}  Info  Task {task['Id']} queued: {task.get('Description')}"]
+        if task.get("StartTime"):
+            lines.append(f"{task['StartTime']}  Info  Task started (simulated)")
+        if task.get("IsCompleted"):
+            lines.append(f"{task.get('CompletedTime')}  Info  Task finished: {task['State']}")
+        return "\n".join(lines) + "\n"
+
+    # --- libraries ------------------------------------------------------------------------
+
+    def _assign_libraryvariablesets(self, library: dict[str, Any]) -> None:
+        library["VariableSetId"] = f"variableset-{library['Id']}"
+
+    def _after_create_libraryvariablesets(self, library: dict[str, Any], actor: Optional[str],
+                                          incoming: dict[str, Any]) -> None:
+        self._put_child("variables", {"Id": library["VariableSetId"], "SpaceId": library["SpaceId"],
+                                      "OwnerId": library["Id"]}, actor)
+
+    def _before_modify_libraryvariablesets(self, library: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
+        library["VariableSetId"] = stored.get("VariableSetId")
+
+    def _before_delete_libraryvariablesets(self, library: dict[str, Any], actor: Optional[str]) -> None:
+        if library.get("VariableSetId"):
+            self.store.delete("variables", library["VariableSetId"])
+
+    # --- queries behind a few non-collection links -------------------------------------------
+
+    def machine_roles(self, space_id: str) -> list[str]:
+        roles: set[str] = set()
+        for row in self.store.rows("machines", space_id):
+            roles.update(r for r in row.resource().get("Roles", []) if isinstance(r, str))
+        return sorted(roles, key=str.lower)
+
+
+def _guid() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def _new_key() -> str:
+    from octoclr.simulator.auth import new_api_key
+
+    return new_api_key()
+

@@ -1,0 +1,524 @@
+"""Every collection the simulator serves, described as data.
+
+A :class:`Collection` says where a collection lives (space-scoped, system-level or
+both), which fields a new resource must carry, which fields name other resources that
+must exist, which name must be unique and where, the fields a real server fills in, and
+the extra links each resource carries. The generic handlers in :mod:`.app` and the
+backend in :mod:`.behaviours` read these definitions; nothing here touches HTTP or SQL.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Optional
+
+SPACE = "space"  # lives in a space: /api/Spaces-1/<path>, and /api/<path> for the default space
+SYSTEM = "system"  # one per server: /api/<path>
+MIXED = "mixed"  # either: SpaceId set or null; listed with ?spaces=&includeSystem=
+
+CREATE, MODIFY, DELETE = "create", "modify", "delete"
+ALL_VERBS = frozenset({CREATE, MODIFY, DELETE})
+READ_ONLY: frozenset[str] = frozenset()
+
+PAGING = ("skip", "take", "ids", "partialName")
+
+
+@dataclass(frozen=True)
+class Collection:
+    path: str  # URL segment, e.g. "environments"
+    link: str  # link name in the root documents, e.g. "Environments"
+    prefix: str  # id prefix, e.g. "Environments" -> Environments-1
+    item_type: str  # ResourceCollection.ItemType
+    scope: str = SPACE
+    query: tuple[str, ...] = PAGING  # query parameters of the link template
+    required: tuple[str, ...] = ("Name",)
+    references: Mapping[str, str] = field(default_factory=dict)  # field -> collection path
+    name_field: Optional[str] = "Name"
+    unique_name: bool = True
+    parent_field: Optional[str] = None  # names are unique within this parent, not the space
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    links: Mapping[str, str] = field(default_factory=dict)  # "{self}", "{space}", "{id}" are filled in
+    verbs: frozenset[str] = ALL_VERBS
+    newest_first: bool = False
+    sort_field: Optional[str] = None  # numeric field that orders the list, e.g. SortOrder
+    filters: Mapping[str, str] = field(default_factory=dict)  # query parameter -> field
+    blocked_by: tuple[tuple[str, str], ...] = ()  # (collection, field) that still refer to one
+
+    def new_defaults(self) -> dict[str, Any]:
+        return copy.deepcopy(dict(self.defaults))
+
+    @property
+    def space_scoped(self) -> bool:
+        return self.scope == SPACE
+
+
+def _retention(unit: str = "Days", quantity: int = 30) -> dict[str, Any]:
+    return {"Unit": unit, "QuantityToKeep": quantity, "ShouldKeepForever": False}
+
+
+_MACHINE_DEFAULTS: dict[str, Any] = {
+    "Name": None,
+    "Thumbprint": None,
+    "Uri": None,
+    "IsDisabled": False,
+    "MachinePolicyId": None,
+    "HealthStatus": "Unknown",
+    "HasLatestCalamari": True,
+    "StatusSummary": "This machine has not been health checked yet.",
+    "IsInProcess": False,
+    "Endpoint": None,
+    "OperatingSystem": "Unknown",
+    "ShellName": "Unknown",
+    "ShellVersion": "Unknown",
+    "Status": "Unknown",
+}
+
+_ENDPOINT_STYLES = (
+    "TentaclePassive",
+    "TentacleActive",
+    "Ssh",
+    "OfflineDrop",
+    "AzureCloudService",
+    "AzureWebApp",
+    "AzureServiceFabricCluster",
+    "Kubernetes",
+    "Ftp",
+    "None",
+)
+
+COLLECTIONS: tuple[Collection, ...] = (
+    # --- system level -------------------------------------------------------------
+    Collection(
+        "spaces", "Spaces", "Spaces", "Space", SYSTEM,
+        query=("name", "skip", "ids", "take", "partialName"),
+        defaults={"Name": None, "Description": "", "IsDefault": False, "TaskQueueStopped": False,
+                  "SpaceManagersTeams": [], "SpaceManagersTeamMembers": []},
+        references={"SpaceManagersTeamMembers": "users", "SpaceManagersTeams": "teams"},
+        links={"SpaceHome": "/api/{id}", "Web": "/app#/spaces/{id}", "Logo": "/api/spaces/{id}/logo",
+               "Search": "/api/spaces/{id}/search"},
+    ),
+    Collection(
+        "users", "Users", "Users", "User", SYSTEM,
+        query=("skip", "take", "ids", "filter"),
+        required=("Username", "DisplayName"),
+        name_field="Username",
+        defaults={"Username": None, "DisplayName": None, "IsActive": True, "IsService": False,
+                  "EmailAddress": "", "CanPasswordBeEdited": True, "IsRequestor": False, "Identities": []},
+        links={"Permissions": "{self}/permissions", "PermissionsConfiguration": "{self}/permissions/configuration",
+               "ApiKeys": "{self}/apikeys{/id}{?skip,take}", "Avatar": "https://www.gravatar.com/avatar/0?d=blank",
+               "Spaces": "{self}/spaces", "Teams": "{self}/teams{?spaces,includeSystem}"},
+        filters={"filter": "*text"},
+    ),
+    Collection(
+        "userroles", "UserRoles", "UserRoles", "UserRole", SYSTEM,
+        defaults={"Name": None, "Description": "", "SupportedRestrictions": [], "SpacePermissionDescriptions": [],
+                  "SystemPermissionDescriptions": [], "GrantedSpacePermissions": [],
+                  "GrantedSystemPermissions": [], "CanBeDeleted": True},
+    ),
+    Collection(
+        "octopusservernodes", "OctopusServerNodes", "OctopusServerNodes", "OctopusServerNode", SYSTEM,
+        verbs=frozenset({MODIFY, DELETE}),
+        defaults={"Name": None, "MaxConcurrentTasks": 5, "IsInMaintenanceMode": False, "Rank": "Leader",
+                  "LastSeen": None},
+    ),
+    Collection(
+        "communityactiontemplates", "CommunityActionTemplates", "CommunityActionTemplates",
+        "CommunityActionTemplate", SYSTEM, query=("skip", "take", "ids"), verbs=READ_ONLY,
+    ),
+    # --- both: a space's or the system's ----------------------------------------------
+    Collection(
+        "teams", "Teams", "Teams", "Team", MIXED,
+        query=PAGING + ("spaces", "includeSystem"),
+        references={"MemberUserIds": "users"},
+        defaults={"Name": None, "Description": "", "MemberUserIds": [], "ExternalSecurityGroups": [],
+                  "CanBeDeleted": True, "CanBeRenamed": True, "CanChangeRoles": True, "CanChangeMembers": True},
+        links={"ScopedUserRoles": "{self}/scopeduserroles{?skip,take}"},
+    ),
+    Collection(
+        "scopeduserroles", "ScopedUserRoles", "ScopedUserRoles", "ScopedUserRole", MIXED,
+        query=PAGING + ("spaces", "includeSystem"),
+        required=("UserRoleId", "TeamId"),
+        name_field=None,
+        references={"UserRoleId": "userroles", "TeamId": "teams", "ProjectIds": "projects",
+                    "EnvironmentIds": "environments", "TenantIds": "tenants", "ProjectGroupIds": "projectgroups"},
+        defaults={"UserRoleId": None, "TeamId": None, "ProjectIds": [], "EnvironmentIds": [], "TenantIds": [],
+                  "ProjectGroupIds": []},
+    ),
+    Collection(
+        "tasks", "Tasks", "ServerTasks", "Task", MIXED,
+        query=("skip", "active", "environment", "tenant", "project", "name", "node", "running", "states",
+               "hasPendingInterruptions", "hasWarningsOrErrors", "take", "ids", "partialName", "spaces",
+               "includeSystem"),
+        verbs=frozenset({CREATE}),
+        newest_first=True,
+        filters={"states": "State", "name": "Name"},
+        defaults={"Name": None, "Description": "", "Arguments": {}, "State": "Queued", "Completed": None,
+                  "QueueTime": None, "QueueTimeExpiry": None, "StartTime": None, "LastUpdatedTime": None,
+                  "CompletedTime": None, "ServerNode": "octoclr-simulator", "Duration": "0 seconds",
+                  "ErrorMessage": "", "HasBeenPickedUpByProcessor": False, "IsCompleted": False,
+                  "FinishedSuccessfully": False, "HasPendingInterruptions": False, "CanRerun": False,
+                  "HasWarningsOrErrors": False},
+        links={"Web": "/app#/{space}/tasks/{id}", "Raw": "{self}/raw", "Rerun": "/api/tasks/rerun/{id}",
+               "Cancel": "{self}/cancel", "State": "{self}/state", "QueuedBehind": "{self}/queued-behind{?skip,take}",
+               "Details": "{self}/details{?verbose,tail}", "Artifacts": "/api/{space}/artifacts?regarding={id}",
+               "Interruptions": "/api/{space}/interruptions?regarding={id}"},
+    ),
+    Collection(
+        "events", "Events", "Events", "Event", MIXED,
+        query=("skip", "regarding", "regardingAny", "user", "users", "projects", "environments", "from", "to",
+               "take", "ids", "spaces", "includeSystem"),
+        verbs=READ_ONLY, newest_first=True, name_field=None,
+    ),
+    # --- space level -------------------------------------------------------------------
+    Collection(
+        "environments", "Environments", "Environments", "Environment",
+        query=("name", "skip", "ids", "take", "partialName"),
+        defaults={"Name": None, "Description": "", "SortOrder": 0, "UseGuidedFailure": False,
+                  "AllowDynamicInfrastructure": False, "ExtensionSettings": []},
+        links={"Machines": "{self}/machines{?skip,take,partialName,roles,isDisabled,healthStatuses,commStyles,"
+                           "tenantIds,tenantTags}",
+               "SinglyScopedVariableDetails": "{self}/singlyScopedVariableDetails",
+               "Metadata": "{self}/metadata", "Web": "/app#/{space}/infrastructure/environments/{id}"},
+        sort_field="SortOrder",
+        blocked_by=(("machines", "EnvironmentIds"),),
+    ),
+    Collection(
+        "machines", "Machines", "Machines", "DeploymentTarget",
+        query=("skip", "take", "name", "ids", "partialName", "roles", "isDisabled", "healthStatuses", "commStyles",
+               "tenantIds", "tenantTags", "environmentIds", "thumbprint", "deploymentId"),
+        required=("Name", "Endpoint", "EnvironmentIds", "Roles"),
+        references={"EnvironmentIds": "environments", "MachinePolicyId": "machinepolicies", "TenantIds": "tenants"},
+        defaults={**_MACHINE_DEFAULTS, "EnvironmentIds": [], "Roles": [],
+                  "TenantedDeploymentParticipation": "Untenanted", "TenantIds": [], "TenantTags": []},
+        links={"Connection": "{self}/connection", "TasksTemplate": "{self}/tasks{?skip,take,type}",
+               "Tasks": "{self}/tasks{?skip,take}", "Web": "/app#/{space}/infrastructure/machines/{id}"},
+        filters={"environmentIds": "EnvironmentIds", "roles": "Roles", "healthStatuses": "HealthStatus",
+                 "isDisabled": "IsDisabled", "tenantIds": "TenantIds", "thumbprint": "Thumbprint",
+                 "commStyles": "Endpoint.CommunicationStyle"},
+    ),
+    Collection(
+        "workers", "Workers", "Workers", "Worker",
+        query=("skip", "take", "name", "ids", "partialName", "isDisabled", "healthStatuses", "commStyles",
+               "workerpoolIds", "thumbprint"),
+        required=("Name", "Endpoint", "WorkerPoolIds"),
+        references={"WorkerPoolIds": "workerpools", "MachinePolicyId": "machinepolicies"},
+        defaults={**_MACHINE_DEFAULTS, "WorkerPoolIds": []},
+        links={"Connection": "{self}/connection", "Web": "/app#/{space}/infrastructure/workers/{id}"},
+        filters={"workerpoolIds": "WorkerPoolIds", "healthStatuses": "HealthStatus"},
+    ),
+    Collection(
+        "workerpools", "WorkerPools", "WorkerPools", "WorkerPool",
+        query=("name", "skip", "ids", "take", "partialName"),
+        defaults={"Name": None, "Description": "", "IsDefault": False, "SortOrder": 0,
+                  "WorkerPoolType": "StaticWorkerPool", "CanAddWorkers": True},
+        links={"Workers": "{self}/workers{?skip,take}"},
+        sort_field="SortOrder",
+    ),
+    Collection(
+        "machinepolicies", "MachinePolicies", "MachinePolicies", "MachinePolicy",
+        defaults={
+            "Name": None, "Description": "", "IsDefault": False,
+            "MachineHealthCheckPolicy": {
+                "PowerShellHealthCheckPolicy": {"RunType": "Inline", "ScriptBody": "", "ContentType": "Inline"},
+                "BashHealthCheckPolicy": {"RunType": "Inline", "ScriptBody": "", "ContentType": "Inline"},
+                "HealthCheckInterval": "01:00:00", "HealthCheckCron": None, "HealthCheckCronTimezone": "UTC",
+                "HealthCheckType": "RunScript"},
+            "MachineConnectivityPolicy": {"MachineConnectivityBehavior": "ExpectedToBeOnline"},
+            "MachineCleanupPolicy": {"DeleteMachinesBehavior": "DoNotDelete",
+                                     "DeleteMachinesElapsedTimeSpan": "1.00:00:00"},
+            "MachineUpdatePolicy": {"CalamariUpdateBehavior": "UpdateOnDeployment",
+                                    "TentacleUpdateBehavior": "NeverUpdate", "TentacleUpdateAccountId": None},
+            "ConnectionRetrySleepInterval": "00:00:01", "ConnectionRetryCountLimit": 5,
+            "ConnectionRetryTimeLimit": "00:05:00", "ConnectionConnectTimeout": "00:01:00",
+            "PollingRequestQueueTimeout": "00:02:00", "PollingRequestMaximumMessageProcessingTimeout": "00:10:00"},
+        links={"Machines": "{self}/machines{?skip,take}", "Workers": "{self}/workers{?skip,take}"},
+        blocked_by=(("machines", "MachinePolicyId"), ("workers", "MachinePolicyId")),
+    ),
+    Collection(
+        "projectgroups", "ProjectGroups", "ProjectGroups", "ProjectGroup",
+        references={"EnvironmentIds": "environments"},
+        defaults={"Name": None, "Description": "", "EnvironmentIds": [], "RetentionPolicyId": None},
+        links={"Projects": "{self}/projects{?skip,take}", "Web": "/app#/{space}/projectGroups/{id}"},
+        blocked_by=(("projects", "ProjectGroupId"),),
+    ),
+    Collection(
+        "lifecycles", "Lifecycles", "Lifecycles", "Lifecycle",
+        defaults={"Name": None, "Description": "", "Phases": [], "ReleaseRetentionPolicy": _retention(),
+                  "TentacleRetentionPolicy": _retention()},
+        links={"Preview": "{self}/preview", "Projects": "{self}/projects"},
+        blocked_by=(("projects", "LifecycleId"), ("channels", "LifecycleId")),
+    ),
+    Collection(
+        "projects", "Projects", "Projects", "Project",
+        query=("name", "skip", "ids", "clone", "take", "partialName", "clonedFromProjectId"),
+        required=("Name", "LifecycleId", "ProjectGroupId"),
+        references={"LifecycleId": "lifecycles", "ProjectGroupId": "projectgroups",
+                    "IncludedLibraryVariableSetIds": "libraryvariablesets"},
+        defaults={
+            "Name": None, "Slug": None, "Description": "", "IsDisabled": False, "VariableSetId": None,
+            "DeploymentProcessId": None, "ClonedFromProjectId": None, "DiscreteChannelRelease": False,
+            "IncludedLibraryVariableSetIds": [], "DefaultToSkipIfAlreadyInstalled": False,
+            "TenantedDeploymentMode": "Untenanted", "DefaultGuidedFailureMode": "EnvironmentDefault",
+            "VersioningStrategy": {"Template": "#{Octopus.Version.LastMajor}.#{Octopus.Version.LastMinor}"
+                                               ".#{Octopus.Version.NextPatch}", "DonorPackage": None},
+            "ReleaseCreationStrategy": {"ChannelId": None, "ReleaseCreationPackage": None},
+            "Templates": [], "AutoDeployReleaseOverrides": [], "ReleaseNotesTemplate": None,
+            "DeploymentChangesTemplate": None, "ExtensionSettings": [], "AutoCreateRelease": False,
+            "IsVersionControlled": False, "LifecycleId": None, "ProjectGroupId": None,
+            "ProjectConnectivityPolicy": {"SkipMachineBehavior": "None", "TargetRoles": [],
+                                          "AllowDeploymentsToNoTargets": False, "ExcludeUnhealthyTargets": False}},
+        links={"Web": "/app#/{space}/projects/{id}",
+               "Releases": "{self}/releases{/version}{?skip,take,searchByVersion}",
+               "Channels": "{self}/channels{/id}{?skip,take,partialName}",
+               "Triggers": "{self}/triggers{?skip,take,partialName,triggerActionType}",
+               "ScheduledTriggers": "{self}/triggers{?skip,take,partialName}",
+               "OrderChannels": "{self}/channels/order", "Variables": "/api/{space}/variables/{VariableSetId}",
+               "Progression": "/api/{space}/progression/{id}{?aggregate}",
+               "RunbookTaskRunDashboardItemsTemplate": "{self}/runbookTaskRuns{?skip,take}",
+               "DeploymentProcess": "/api/{space}/deploymentprocesses/{DeploymentProcessId}",
+               "DeploymentSettings": "{self}/deploymentsettings", "Runbooks": "{self}/runbooks{?skip,take,partialName}",
+               "Logo": "{self}/logo", "Metadata": "{self}/metadata"},
+        filters={"clonedFromProjectId": "ClonedFromProjectId"},
+    ),
+    Collection(
+        "channels", "Channels", "Channels", "Channel",
+        required=("Name", "ProjectId"),
+        references={"ProjectId": "projects", "LifecycleId": "lifecycles"},
+        parent_field="ProjectId",
+        defaults={"Name": None, "Description": "", "ProjectId": None, "LifecycleId": None, "IsDefault": False,
+                  "Rules": [], "TenantTags": []},
+        links={"Releases": "{self}/releases{?skip,take,searchByVersion}", "Project": "/api/{space}/projects/{ProjectId}"},
+    ),
+    Collection(
+        "releases", "Releases", "Releases", "Release",
+        query=("skip", "ignoreChannelRules", "take", "ids"),
+        required=("Version", "ProjectId"),
+        references={"ProjectId": "projects", "ChannelId": "channels"},
+        name_field="Version",
+        parent_field="ProjectId",
+        newest_first=True,
+        defaults={"Version": None, "ChannelId": None, "ReleaseNotes": "", "ProjectId": None,
+                  "ProjectDeploymentProcessSnapshotId": None, "IgnoreChannelRules": False,
+                  "BuildInformation": [], "LibraryVariableSetSnapshotIds": [], "SelectedPackages": [],
+                  "ProjectVariableSetSnapshotId": None, "VersionControlReference": None, "Assembled": None},
+        links={"Project": "/api/{space}/projects/{ProjectId}", "Channel": "/api/{space}/channels/{ChannelId}",
+               "Progression": "{self}/progression", "Deployments": "{self}/deployments{?skip,take}",
+               "DeploymentTemplate": "{self}/deployments/template", "Artifacts": "/api/{space}/artifacts?regarding={id}",
+               "ProjectVariableSnapshot": "/api/{space}/variables/{ProjectVariableSetSnapshotId}",
+               "ProjectDeploymentProcessSnapshot": "/api/{space}/deploymentprocesses/{ProjectDeploymentProcessSnapshotId}",
+               "Web": "/app#/{space}/releases/{id}"},
+        filters={"projectId": "ProjectId", "channelId": "ChannelId"},
+        blocked_by=(("deployments", "ReleaseId"),),
+    ),
+    Collection(
+        "deployments", "Deployments", "Deployments", "Deployment",
+        query=("skip", "take", "ids", "projects", "environments", "tenants", "channels", "taskState", "partialName"),
+        required=("ReleaseId", "EnvironmentId"),
+        references={"ReleaseId": "releases", "EnvironmentId": "environments", "TenantId": "tenants",
+                    "SpecificMachineIds": "machines", "ExcludedMachineIds": "machines"},
+        name_field="Name", unique_name=False,
+        verbs=frozenset({CREATE, DELETE}),
+        newest_first=True,
+        defaults={"ReleaseId": None, "EnvironmentId": None, "TenantId": None, "ForcePackageDownload": False,
+                  "ForcePackageRedeployment": False, "SkipActions": [], "SpecificMachineIds": [],
+                  "ExcludedMachineIds": [], "DeploymentProcessId": None, "ManifestVariableSetId": None,
+                  "TaskId": None, "ProjectId": None, "ChannelId": None, "UseGuidedFailure": False,
+                  "Comments": "", "FormValues": {}, "QueueTime": None, "QueueTimeExpiry": None, "Name": None,
+                  "Created": None, "DeployedBy": None, "DeployedById": None, "DeployedToMachineIds": [],
+                  "FailureEncountered": False, "Changes": [], "ChangesMarkdown": "", "TentacleRetentionPeriod": None},
+        links={"Release": "/api/{space}/releases/{ReleaseId}", "Environment": "/api/{space}/environments/{EnvironmentId}",
+               "Project": "/api/{space}/projects/{ProjectId}", "Task": "/api/tasks/{TaskId}",
+               "Web": "/app#/{space}/deployments/{id}", "Artifacts": "/api/{space}/artifacts?regarding={id}",
+               "Interruptions": "/api/{space}/interruptions?regarding={id}"},
+        filters={"projects": "ProjectId", "environments": "EnvironmentId", "tenants": "TenantId",
+                 "channels": "ChannelId"},
+    ),
+    Collection(
+        "deploymentprocesses", "DeploymentProcesses", "deploymentprocess", "DeploymentProcess",
+        query=("skip", "take", "ids"), required=(), name_field=None, verbs=frozenset({MODIFY}),
+        defaults={"ProjectId": None, "Steps": [], "Version": 0, "LastSnapshotId": None},
+        links={"Project": "/api/{space}/projects/{ProjectId}", "Template": "/api/{space}/deploymentprocesses/{id}/template{?channel,releaseId}"},
+    ),
+    Collection(
+        "variables", "Variables", "variableset", "VariableSet",
+        query=("ids",), required=(), name_field=None, verbs=frozenset({MODIFY}),
+        defaults={"OwnerId": None, "Version": 0, "Variables": [],
+                  "ScopeValues": {"Environments": [], "Machines": [], "Actions": [], "Roles": [], "Channels": [],
+                                  "TenantTags": [], "Processes": []}},
+    ),
+    Collection(
+        "tenants", "Tenants", "Tenants", "Tenant",
+        query=("skip", "projectId", "name", "tags", "take", "ids", "partialName"),
+        defaults={"Name": None, "Description": "", "TenantTags": [], "ProjectEnvironments": {},
+                  "ClonedFromTenantId": None},
+        links={"Variables": "{self}/variables", "Logo": "{self}/logo", "Web": "/app#/{space}/tenants/{id}"},
+        filters={"tags": "TenantTags", "projectId": "ProjectEnvironments"},
+    ),
+    Collection(
+        "feeds", "Feeds", "Feeds", "Feed",
+        query=("skip", "take", "ids", "partialName", "feedType", "name"),
+        defaults={"Name": None, "FeedType": "NuGet", "FeedUri": "https://api.nuget.org/v3/index.json",
+                  "EnhancedMode": False, "DownloadAttempts": 5, "DownloadRetryBackoffSeconds": 10,
+                  "Username": None, "Password": {"HasValue": False, "NewValue": None},
+                  "PackageAcquisitionLocationOptions": ["Server", "ExecuteTarget"]},
+        links={"Packages": "{self}/packages{?packageId,partialMatch,includeMultipleVersions,includeNotes,"
+                           "includePreRelease,versionRange,preReleaseTag,take,skip}",
+               "SearchPackagesTemplate": "{self}/packages/search{?term,skip,take}",
+               "SearchPackageVersionsTemplate": "{self}/packages/versions{?packageId,take,skip,includePreRelease,"
+                                                "versionRange,preReleaseTag,filter,includeReleaseNotes}"},
+        filters={"feedType": "FeedType"},
+    ),
+    Collection(
+        "accounts", "Accounts", "Accounts", "Account",
+        query=PAGING + ("accountType",),
+        required=("Name", "AccountType"),
+        references={"EnvironmentIds": "environments", "TenantIds": "tenants"},
+        defaults={"Name": None, "AccountType": None, "Description": "", "EnvironmentIds": [],
+                  "TenantedDeploymentParticipation": "Untenanted", "TenantIds": [], "TenantTags": []},
+        links={"Usages": "{self}/usages"},
+        filters={"accountType": "AccountType"},
+    ),
+    Collection(
+        "libraryvariablesets", "LibraryVariables", "LibraryVariableSets", "LibraryVariableSet",
+        query=("skip", "contentType", "take", "ids", "partialName"),
+        defaults={"Name": None, "Description": "", "VariableSetId": None, "ContentType": "Variables",
+                  "Templates": []},
+        links={"Variables": "/api/{space}/variables/{VariableSetId}"},
+        filters={"contentType": "ContentType"},
+    ),
+    Collection(
+        "tagsets", "TagSets", "TagSets", "TagSet",
+        defaults={"Name": None, "Description": "", "SortOrder": 0, "Tags": []},
+        sort_field="SortOrder",
+    ),
+    Collection(
+        "certificates", "Certificates", "Certificates", "Certificate",
+        query=("skip", "take", "search", "archived", "tenant", "firstResult", "orderBy", "ids", "partialName"),
+        required=("Name", "CertificateData"),
+        references={"EnvironmentIds": "environments", "TenantIds": "tenants"},
+        defaults={"Name": None, "Notes": "", "CertificateData": {"HasValue": True, "NewValue": None},
+                  "Password": {"HasValue": False, "NewValue": None}, "EnvironmentIds": [], "TenantIds": [],
+                  "TenantTags": [], "TenantedDeploymentParticipation": "Untenanted",
+                  "CertificateDataFormat": "Pkcs12", "Archived": None, "ReplacedBy": None,
+                  "SubjectDistinguishedName": "", "SubjectCommonName": "", "SubjectOrganization": "",
+                  "IssuerDistinguishedName": "", "IssuerCommonName": "", "IssuerOrganization": "",
+                  "SelfSigned": True, "Thumbprint": "", "NotAfter": None, "NotBefore": None, "IsExpired": False,
+                  "HasPrivateKey": False, "Version": 3, "SerialNumber": "", "SignatureAlgorithmName": "",
+                  "SubjectAlternativeNames": [], "CertificateChain": []},
+    ),
+    Collection(
+        "proxies", "Proxies", "Proxies", "Proxy",
+        required=("Name", "Host"),
+        defaults={"Name": None, "Host": None, "Port": 80, "ProxyType": "HTTP", "Username": None,
+                  "Password": {"HasValue": False, "NewValue": None}},
+    ),
+    Collection(
+        "subscriptions", "Subscriptions", "Subscriptions", "Subscription",
+        query=PAGING + ("spaces",),
+        defaults={"Name": None, "Type": "Event", "IsDisabled": False,
+                  "EventNotificationSubscription": {"Filter": {}, "EmailTeams": [], "EmailFrequencyPeriod": "01:00:00",
+                                                    "EmailPriority": "Normal", "EmailDigestLastProcessed": None,
+                                                    "WebhookURI": None, "WebhookTeams": [], "WebhookTimeout": "00:00:10",
+                                                    "WebhookHeaderKey": None, "WebhookHeaderValue": None}},
+    ),
+    Collection(
+        "projecttriggers", "ProjectTriggers", "ProjectTriggers", "ProjectTrigger",
+        query=("skip", "take", "ids"),
+        required=("Name", "ProjectId"),
+        references={"ProjectId": "projects"},
+        parent_field="ProjectId",
+        defaults={"Name": None, "ProjectId": None, "IsDisabled": False, "Filter": None, "Action": None,
+                  "Description": ""},
+    ),
+    Collection(
+        "runbooks", "Runbooks", "Runbooks", "Runbook",
+        query=PAGING,
+        required=("Name", "ProjectId"),
+        references={"ProjectId": "projects"},
+        parent_field="ProjectId",
+        defaults={"Name": None, "ProjectId": None, "Description": "", "RunbookProcessId": None,
+                  "PublishedRunbookSnapshotId": None, "MultiTenancyMode": "Untenanted",
+                  "EnvironmentScope": "All", "Environments": [], "DefaultGuidedFailureMode": "EnvironmentDefault",
+                  "ConnectivityPolicy": {"SkipMachineBehavior": "None", "TargetRoles": [],
+                                         "AllowDeploymentsToNoTargets": False, "ExcludeUnhealthyTargets": False}},
+    ),
+    Collection(
+        "actiontemplates", "ActionTemplates", "ActionTemplates", "ActionTemplate",
+        required=("Name", "ActionType"),
+        defaults={"Name": None, "Description": "", "ActionType": None, "Version": 0,
+                  "CommunityActionTemplateId": None, "Packages": [], "Properties": {}, "Parameters": []},
+        links={"Logo": "{self}/logo", "Usage": "{self}/usage"},
+    ),
+    Collection(
+        "artifacts", "Artifacts", "Artifacts", "Artifact",
+        query=("skip", "take", "regarding", "ids", "partialName", "order"),
+        required=("Filename",), name_field="Filename", unique_name=False,
+        defaults={"Filename": None, "Source": None, "ServerTaskId": None, "Created": None,
+                  "LogCorrelationId": None},
+        links={"Content": "{self}/content"},
+        filters={"regarding": "ServerTaskId"},
+    ),
+    Collection(
+        "interruptions", "Interruptions", "Interruptions", "Interruption",
+        query=("skip", "take", "regarding", "pendingOnly", "ids"), verbs=READ_ONLY, name_field="Title",
+        filters={"regarding": "TaskId"},
+    ),
+    Collection(
+        "packages", "Packages", "packages", "Package",
+        query=("nuGetPackageId", "filter", "latest", "skip", "take", "includeNotes"),
+        verbs=frozenset({DELETE}), name_field="PackageId",
+    ),
+    Collection(
+        "build-information", "BuildInformation", "BuildInformation", "PackageMetadata",
+        query=("packageId", "filter", "latest", "skip", "take", "overwriteMode"),
+        verbs=frozenset({CREATE, DELETE}), required=("PackageId", "Version"), name_field="PackageId",
+        unique_name=False,
+    ),
+    Collection(
+        "package-metadata", "PackageMetadata", "PackageMetadata", "PackageMetadata",
+        query=("filter", "latest", "skip", "take", "overwriteMode"),
+        verbs=READ_ONLY, name_field="PackageId",
+    ),
+)
+
+BY_PATH: dict[str, Collection] = {c.path: c for c in COLLECTIONS}
+
+
+def collection(path: str) -> Optional[Collection]:
+    return BY_PATH.get(path.lower())
+
+
+def endpoint_styles() -> tuple[str, ...]:
+    return _ENDPOINT_STYLES
+
+
+def link_template(coll: Collection, space_id: Optional[str]) -> str:
+    """The collection's link, e.g. ``/api/Spaces-1/projects{/id}{?name,skip,...}``."""
+    base = f"/api/{space_id}/{coll.path}" if space_id else f"/api/{coll.path}"
+    return base + "{/id}{?" + ",".join(coll.query) + "}" if coll.query else base + "{/id}"
+
+
+def self_link(coll: Collection, resource_id: str, space_id: Optional[str]) -> str:
+    if coll.scope == SPACE and space_id:
+        return f"/api/{space_id}/{coll.path}/{resource_id}"
+    return f"/api/{coll.path}/{resource_id}"
+
+
+def render_links(coll: Collection, resource: Mapping[str, Any]) -> dict[str, str]:
+    """``Links`` of a stored resource: Self first, then the collection's extra links."""
+    resource_id = resource["Id"]
+    space_id = resource.get("SpaceId")
+    self_path = self_link(coll, resource_id, space_id)
+    links = {"Self": self_path}
+    values: Callable[[str], str] = lambda name: str(resource.get(name) or "")  # noqa: E731
+    for name, template in coll.links.items():
+        text = template.replace("{self}", self_path).replace("{id}", resource_id)
+        text = text.replace("/{space}/", f"/{space_id}/" if space_id else "/")
+        for key in ("VariableSetId", "DeploymentProcessId", "ProjectId", "ChannelId", "ReleaseId",
+                    "EnvironmentId", "TaskId", "ProjectVariableSetSnapshotId", "ProjectDeploymentProcessSnapshotId"):
+            token = "{" + key + "}"
+            if token in text:
+                text = text.replace(token, values(key))
+        links[name] = text
+    return links
