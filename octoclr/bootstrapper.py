@@ -198,7 +198,7 @@ def _runtime_name(runtime: Optional[str], framework: Optional[str]) -> str:
 def _target(framework: Optional[str], runtime_name: str) -> Target:
     if framework:
         try:
-            return FrameworkTarget(framework)
+            return FrameworkTarget(framework, runtime_name)
         except InvalidFramework as exc:
             raise BootstrapError(f"{exc}.") from None
     return RuntimeTarget(runtime_name)

@@ -225,7 +225,7 @@ class LockFile:
         """Raise :class:`IntegrityError` when the lock file knows another hash for this package."""
         locked = self.hash_of(package_id, version)
         if locked is not None and locked.sha512 != sha512:
-            raise IntegrityError(f"{package_id} {version}", locked.sha512, sha512, source)
+            raise IntegrityError(f"{locked.id} {locked.version}", locked.sha512, sha512, source)
 
     # --- updating (returns a new value) ---------------------------------------------------
 

@@ -17,11 +17,12 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 from octoclr.errors import FeedError
+
+if TYPE_CHECKING:  # httpx is imported when a download starts: a cache hit never needs it
+    import httpx
 
 __all__ = ["HttpSettings", "Downloader", "Downloaded", "NotFound"]
 
@@ -108,9 +109,11 @@ class Downloader:
     """One HTTP client for a bootstrap run. Use as a context manager."""
 
     def __init__(self, settings: Optional[HttpSettings] = None, *, quiet: bool = True,
-                 transport: Optional[httpx.BaseTransport] = None) -> None:
+                 transport: Optional["httpx.BaseTransport"] = None) -> None:
         self.settings = settings or HttpSettings.from_environment()
         self.quiet = quiet
+        import httpx
+
         from octoclr import __version__
 
         self._client = httpx.Client(
@@ -131,6 +134,8 @@ class Downloader:
         self._client.close()
 
     def _with_retries(self, url: str, what: str, operation: Callable[[], T]) -> T:
+        import httpx
+
         attempts = max(1, self.settings.retries + 1)
         for attempt in range(1, attempts + 1):
             try:
@@ -149,7 +154,7 @@ class Downloader:
         raise AssertionError("unreachable")
 
     @staticmethod
-    def _check_status(response: httpx.Response, url: str, what: str) -> None:
+    def _check_status(response: "httpx.Response", url: str, what: str) -> None:
         if response.status_code == 404:
             raise NotFound(url)
         if response.status_code >= 500:
@@ -215,7 +220,9 @@ class Downloader:
             raise
 
 
-def _describe_transport_error(exc: httpx.TransportError, timeout: float) -> str:
+def _describe_transport_error(exc: "httpx.TransportError", timeout: float) -> str:
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return f"no answer within {timeout:g} s ({type(exc).__name__})"
     if isinstance(exc, httpx.RemoteProtocolError):

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 from urllib.parse import quote, urlparse
-from urllib.request import url2pathname
 from xml.etree import ElementTree
 
 from octoclr.errors import FeedError, PackageNotFoundError
@@ -283,6 +282,8 @@ def describe_source(source: Optional[str]) -> SourceSpec:
             return SourceSpec("v2", text, origin)
         return SourceSpec("v3", text, origin)
     if text.startswith("file://"):
+        from urllib.request import url2pathname
+
         text = url2pathname(urlparse(text).path)
     path = Path(text).expanduser()
     if path.is_file():

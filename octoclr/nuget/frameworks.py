@@ -186,8 +186,10 @@ def _safe_parse(text: str) -> Optional[Framework]:
 class FrameworkTarget(Target):
     """An explicit TFM: the nearest compatible folder, same family first, newest first."""
 
-    def __init__(self, framework: str) -> None:
+    def __init__(self, framework: str, runtime: Optional[str] = None) -> None:
         self.framework = parse_framework(framework)
+        # The runtime's fallback (CoreCLR: .NET Framework builds) applies when nothing is compatible.
+        self._fallback = list(data.runtime_profile(runtime).get("fallback", ())) if runtime else []
         if self.framework.family in (ANY, OTHER):
             raise InvalidFramework(f"{framework!r} cannot be a target; use e.g. net48 or netstandard2.0")
         self.key = f"framework:{self.framework.short_name}"
@@ -202,7 +204,10 @@ class FrameworkTarget(Target):
             rank = (family_rank, tuple(-x for x in fw.version))
             if best is None or rank < best[0]:
                 best = (rank, folder, fw)
-        return FrameworkChoice(best[1], best[2]) if best else None
+        if best:
+            return FrameworkChoice(best[1], best[2])
+        picked = RuntimeTarget._pick(self._fallback, _parsed(folders))
+        return FrameworkChoice(picked[0], picked[1], fallback=True, note=picked[2]) if picked else None
 
 
 class RuntimeTarget(Target):
