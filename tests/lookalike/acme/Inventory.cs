@@ -1,0 +1,284 @@
+// A small library with no relation to Octopus, so the bridge can prove it holds no Octopus
+// knowledge: public interfaces with internal implementations (one inheriting another), a
+// generic method, an extension method class, a Task-returning method that honours a
+// CancellationToken, a delegate parameter, an enum, nullable and DateTimeOffset properties,
+// a params overload and an exception hierarchy. No HTTP.
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Acme.Inventory
+{
+    public enum StockLevel
+    {
+        Empty = 0,
+        Low = 1,
+        Plenty = 2,
+    }
+
+    public delegate bool ItemFilter(Item item);
+
+    public class Item
+    {
+        public Item()
+        {
+            Tags = new List<string>();
+            AddedOn = DateTimeOffset.UtcNow;
+        }
+
+        public Item(string sku, string name, int quantity) : this()
+        {
+            Sku = sku;
+            Name = name;
+            Quantity = quantity;
+        }
+
+        public string Sku { get; set; }
+        public string Name { get; set; }
+        public int Quantity { get; set; }
+        public decimal Price { get; set; }
+        public List<string> Tags { get; set; }
+        public DateTimeOffset AddedOn { get; set; }
+        public DateTimeOffset? ExpiresOn { get; set; }
+        public int? ReorderAt { get; set; }
+
+        public StockLevel Level
+        {
+            get { return Quantity <= 0 ? StockLevel.Empty : Quantity < (ReorderAt ?? 5) ? StockLevel.Low : StockLevel.Plenty; }
+        }
+
+        public override string ToString()
+        {
+            return Sku + " " + Name;
+        }
+    }
+
+    public class PerishableItem : Item
+    {
+        public double StorageTemperature { get; set; }
+    }
+
+    public class InventoryException : Exception
+    {
+        public InventoryException(string sku, string message) : base(message)
+        {
+            Sku = sku;
+        }
+
+        public string Sku { get; private set; }
+    }
+
+    public class OutOfStockException : InventoryException
+    {
+        public OutOfStockException(string sku, int requested, int available)
+            : base(sku, string.Format("Only {0} of {1} left, {2} requested", available, sku, requested))
+        {
+            Requested = requested;
+            Available = available;
+        }
+
+        public int Requested { get; private set; }
+        public int Available { get; private set; }
+    }
+
+    public interface IReadOnlyInventory
+    {
+        int Count { get; }
+        Item Find(string sku);
+        List<Item> Find(params string[] skus);
+        IReadOnlyList<Item> All();
+        IEnumerable<Item> Stream();
+        List<Item> Where(Func<Item, bool> predicate);
+        List<Item> Filter(ItemFilter filter);
+        TItem Get<TItem>(string sku) where TItem : Item;
+        TResult Describe<TResult>(string sku, Func<Item, TResult> projection);
+        Task<Item> FindAsync(string sku, CancellationToken cancellationToken = default(CancellationToken));
+        Task<int> CountSlowly(TimeSpan delay, CancellationToken cancellationToken);
+    }
+
+    public interface IInventory : IReadOnlyInventory, IDisposable
+    {
+        event Action<Item> ItemAdded;
+        bool IsDisposed { get; }
+        void Add(Item item);
+        void AddMany(IEnumerable<Item> items);
+        Item Take(string sku, int quantity);
+        IDictionary<string, int> Totals(IDictionary<string, object> options = null);
+    }
+
+    public interface IWarehouse
+    {
+        string Name { get; }
+        IInventory Inventory { get; }
+        StockLevel LevelOf(string sku);
+    }
+
+    public static class Warehouses
+    {
+        public static IWarehouse Open(string name, params Item[] items)
+        {
+            var warehouse = new Warehouse(name);
+            warehouse.Inventory.AddMany(items ?? new Item[0]);
+            return warehouse;
+        }
+    }
+
+    public static class InventoryExtensions
+    {
+        public static int TotalQuantity(this IReadOnlyInventory inventory)
+        {
+            if (inventory == null) throw new ArgumentNullException("inventory");
+            return inventory.All().Sum(i => i.Quantity);
+        }
+
+        public static Item Cheapest(this IReadOnlyInventory inventory, StockLevel atLeast = StockLevel.Low)
+        {
+            return inventory.All().Where(i => i.Level >= atLeast).OrderBy(i => i.Price).FirstOrDefault();
+        }
+    }
+
+    internal class Warehouse : IWarehouse
+    {
+        readonly Inventory inventory = new Inventory();
+
+        public Warehouse(string name)
+        {
+            Name = name;
+        }
+
+        public string Name { get; private set; }
+
+        public IInventory Inventory
+        {
+            get { return inventory; }
+        }
+
+        public StockLevel LevelOf(string sku)
+        {
+            var item = inventory.Find(sku);
+            return item == null ? StockLevel.Empty : item.Level;
+        }
+    }
+
+    internal class Inventory : IInventory
+    {
+        readonly List<Item> items = new List<Item>();
+        readonly object gate = new object();
+
+        public event Action<Item> ItemAdded;
+
+        public bool IsDisposed { get; private set; }
+
+        public int Count
+        {
+            get { lock (gate) return items.Count; }
+        }
+
+        public void Add(Item item)
+        {
+            if (item == null) throw new ArgumentNullException("item");
+            if (string.IsNullOrWhiteSpace(item.Sku)) throw new ArgumentException("An item needs a SKU", "item");
+            lock (gate)
+            {
+                if (items.Any(i => string.Equals(i.Sku, item.Sku, StringComparison.OrdinalIgnoreCase)))
+                    throw new InventoryException(item.Sku, "Duplicate SKU " + item.Sku);
+                items.Add(item);
+            }
+            var added = ItemAdded;
+            if (added != null) added(item);
+        }
+
+        public void AddMany(IEnumerable<Item> newItems)
+        {
+            foreach (var item in newItems) Add(item);
+        }
+
+        public Item Find(string sku)
+        {
+            lock (gate) return items.FirstOrDefault(i => string.Equals(i.Sku, sku, StringComparison.OrdinalIgnoreCase));
+        }
+
+        public List<Item> Find(params string[] skus)
+        {
+            return (skus ?? new string[0]).Select(Find).Where(i => i != null).ToList();
+        }
+
+        public IReadOnlyList<Item> All()
+        {
+            lock (gate) return items.ToList();
+        }
+
+        public IEnumerable<Item> Stream()
+        {
+            foreach (var item in All())
+                yield return item;
+        }
+
+        public List<Item> Where(Func<Item, bool> predicate)
+        {
+            if (predicate == null) throw new ArgumentNullException("predicate");
+            return All().Where(predicate).ToList();
+        }
+
+        public List<Item> Filter(ItemFilter filter)
+        {
+            if (filter == null) throw new ArgumentNullException("filter");
+            return All().Where(i => filter(i)).ToList();
+        }
+
+        public TItem Get<TItem>(string sku) where TItem : Item
+        {
+            var item = Find(sku);
+            if (item == null) throw new InventoryException(sku, "No item " + sku);
+            var typed = item as TItem;
+            if (typed == null) throw new InvalidCastException(string.Format("{0} is a {1}, not a {2}", sku, item.GetType().Name, typeof(TItem).Name));
+            return typed;
+        }
+
+        public TResult Describe<TResult>(string sku, Func<Item, TResult> projection)
+        {
+            return projection(Get<Item>(sku));
+        }
+
+        public async Task<Item> FindAsync(string sku, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            var item = Find(sku);
+            if (item == null) throw new InventoryException(sku, "No item " + sku);
+            return item;
+        }
+
+        public async Task<int> CountSlowly(TimeSpan delay, CancellationToken cancellationToken)
+        {
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            return Count;
+        }
+
+        public Item Take(string sku, int quantity)
+        {
+            lock (gate)
+            {
+                var item = Find(sku);
+                if (item == null) throw new InventoryException(sku, "No item " + sku);
+                if (item.Quantity < quantity) throw new OutOfStockException(sku, quantity, item.Quantity);
+                item.Quantity -= quantity;
+                return item;
+            }
+        }
+
+        public IDictionary<string, int> Totals(IDictionary<string, object> options = null)
+        {
+            object minimum = null;
+            if (options != null) options.TryGetValue("minimum", out minimum);
+            var floor = minimum == null ? int.MinValue : Convert.ToInt32(minimum);
+            return All().Where(i => i.Quantity >= floor).ToDictionary(i => i.Sku, i => i.Quantity);
+        }
+
+        public void Dispose()
+        {
+            IsDisposed = true;
+        }
+    }
+}
