@@ -586,12 +586,12 @@ def to_python(value: Any, streaming: bool = False) -> Any:
     """A method result as Python sees it (lists copied; ``streaming`` enumerables lazily)."""
     if isinstance(value, _PLAIN):
         return value
+    if streaming:
+        return _iterate(value)
     pyclass = type(value)
     converter = _result_converters.get(pyclass)
     if converter is None:
         converter = _result_converters[pyclass] = _make_converter(value, live=False)
-    if streaming and converter is _to_list:
-        return _iterate(value)
     return converter(value)
 
 

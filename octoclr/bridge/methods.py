@@ -115,7 +115,7 @@ class Overload:
         converted: List[Any] = []
         source = None
         for parameter, value in zip(self.parameters, values):
-            what = f"argument '{to_snake(parameter.name)}' of {owner}.{self.name}"
+            what = f"{owner}.{self.name}() argument {to_snake(parameter.name)}"
             if value is _MISSING:
                 if parameter.is_token:
                     if self.returns_task:

@@ -8,6 +8,7 @@ the bridge's mapping table, exactly as the client's names are in the default tab
 
 from __future__ import annotations
 
+import subprocess
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,6 +18,7 @@ import pytest
 from tests.support.csharp import compile_library, mcs_available
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+PERMISSIONS_SHIM = Path(__file__).resolve().parents[1] / "lookalike" / "shims" / "System.Security.Permissions.cs"
 NEWTONSOFT_NUPKG = Path("/usr/share/nupkg/Newtonsoft.Json.6.0.8.nupkg")
 
 
@@ -26,6 +28,17 @@ def _newtonsoft(folder: Path) -> Path:
         with zipfile.ZipFile(NEWTONSOFT_NUPKG) as archive:
             target.write_bytes(archive.read("lib/net45/Newtonsoft.Json.dll"))
     return target
+
+
+def _permissions_shim(folder: Path) -> Path:
+    """CoreCLR only: Debian's net45 Newtonsoft.Json asks for System.Security.Permissions (see the shim's notes)."""
+    key = folder / "shim.snk"
+    subprocess.run(["sn", "-q", "-k", str(key)], check=True, capture_output=True)
+    signing = folder / "shim.KeyFile.cs"
+    signing.write_text(f'[assembly: System.Reflection.AssemblyKeyFile(@"{key}")]\n')
+    return compile_library(
+        [PERMISSIONS_SHIM, signing], folder / "System.Security.Permissions.dll", framework="netstandard2.0", assembly_version="4.0.3.0"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +53,10 @@ def shop(runtime_name: str, tmp_path_factory: pytest.TempPathFactory) -> SimpleN
     import octoclr.runtime
 
     octoclr.runtime.start(runtime_name)
-    octoclr.runtime.load_assemblies([newtonsoft, library])
+    assemblies = [newtonsoft, library]
+    if runtime_name == "coreclr" and PERMISSIONS_SHIM.exists():
+        assemblies.insert(0, _permissions_shim(folder))
+    octoclr.runtime.load_assemblies(assemblies)
 
     from octoclr import errors
     from octoclr.bridge import api, exceptions
