@@ -149,9 +149,10 @@ class Module:
         lines.append("import decimal as _decimal")
         lines.append("import uuid as _uuid")
         lines.append(
-            "from typing import Any, Callable, ClassVar, Generic, Iterable, Iterator, Literal, Mapping, "
+            "from typing import Any, Callable, ClassVar, Collection, Generic, Iterable, Iterator, Literal, Mapping, "
             "MutableMapping, MutableSequence, MutableSet, Sequence, TypeVar, overload"
         )
+        lines.append("from typing_extensions import Self")
         lines.extend(sorted(self.imports))
         lines.append("")
         for name in sorted(self.typevars):
@@ -385,10 +386,14 @@ class StubBuilder:
                 text.append(f"*{name}: {element}")
                 continue
             annotation = self.annotation(parameter.ParameterType, module, "parameter", bound)
+            optional = bool(parameter.IsOptional or parameter.HasDefaultValue)
             if _is_cancellation_token(parameter.ParameterType):
-                annotation = "Any"
-            default = " = ..." if parameter.IsOptional or parameter.HasDefaultValue else ""
-            text.append(f"{name}: {annotation}{default}")
+                annotation, optional = "Any", True  # the bridge passes one itself
+            if not optional:
+                # Python has no required parameter after an optional one; .NET callers
+                # pass those optional ones positionally anyway.
+                text = [t.replace(" = ...", "") for t in text]
+            text.append(f"{name}: {annotation}{' = ...' if optional else ''}")
         keywords = [(name, annotation) for name, annotation in keywords if name not in used]
         if keywords:
             if not any(t.startswith("*") for t in text):
@@ -573,7 +578,8 @@ class StubBuilder:
             elif collection_type is not None:
                 element = self.annotation(collection_type.GetGenericArguments()[0], module, "result", bound)
                 if _definition_name(collection_type) in _SET_DEFINITIONS or _implements(t, _SET_DEFINITIONS) is not None:
-                    bases.append(f"MutableSet[{element}]")
+                    # The bridge iterates and counts sets; adding and removing are the .NET methods.
+                    bases.append(f"Collection[{element}]")
                     collection = "set"
                 else:
                     bases.append(f"MutableSequence[{element}]")
@@ -612,7 +618,7 @@ class StubBuilder:
         python_names = {python: dotnet for python, dotnet in info.aliases.items() if python == to_snake(dotnet)}
         python_names = {p: d for p, d in python_names.items() if not p.startswith("__") and d not in _OBJECT_MEMBERS}
         # The collection's Python protocol replaces the .NET members of that shape.
-        if collection is not None:
+        if collection in ("mapping", "sequence"):
             python_names = {p: d for p, d in python_names.items() if self.is_stubbed(self._declaring(info, d))}
         keywords = []
         for dotnet in sorted(info.settable_properties()):
@@ -685,9 +691,9 @@ class StubBuilder:
         disposable = _clr_type(System.IDisposable)
         if disposable.IsAssignableFrom(t) and not (t.BaseType is not None and self.is_stubbed(t.BaseType) and disposable.IsAssignableFrom(t.BaseType)):
             lines += [
-                f"{indent}def __enter__(self) -> Any: ...",
+                f"{indent}def __enter__(self) -> Self: ...",
                 f"{indent}def __exit__(self, *exc_info: object) -> None: ...",
-                f"{indent}async def __aenter__(self) -> Any: ...",
+                f"{indent}async def __aenter__(self) -> Self: ...",
                 f"{indent}async def __aexit__(self, *exc_info: object) -> None: ...",
             ]
         if collection == "mapping":
@@ -706,11 +712,7 @@ class StubBuilder:
             element = self.annotation(source.GetGenericArguments()[0], module, "result", bound)
             lines += [f"{indent}def __iter__(self) -> Iterator[{element}]: ...", f"{indent}def __len__(self) -> int: ..."]
             if collection == "set":
-                lines += [
-                    f"{indent}def __contains__(self, value: object) -> bool: ...",
-                    f"{indent}def add(self, value: {element}) -> None: ...",
-                    f"{indent}def discard(self, value: {element}) -> None: ...",
-                ]
+                lines += [f"{indent}def __contains__(self, value: object) -> bool: ..."]
             else:
                 lines += [
                     f"{indent}@overload",
@@ -743,23 +745,31 @@ class StubBuilder:
     # --- extension methods -----------------------------------------------------------
 
     def _extension_methods(self) -> Dict[str, Dict[str, List[Any]]]:
-        """Extension methods of the client by the type they extend, under their Python names."""
+        """Extension methods of the client by the client type they apply to, under their Python names.
+
+        The names come from the client's own static classes; which types a method applies
+        to is the bridge's rule (:func:`octoclr.bridge.extensions.group_for`).
+        """
         import System
+        from octoclr.bridge import extensions
         from octoclr.bridge.names import to_snake
 
         attribute = _clr_type(System.Runtime.CompilerServices.ExtensionAttribute)
+        names: Set[str] = set()
+        for t in self.types.values():
+            if t.IsAbstract and t.IsSealed and t.IsDefined(attribute, False):
+                names.update(to_snake(str(m.Name)) for m in t.GetMethods(self._reflection.PUBLIC) if m.IsStatic and m.IsDefined(attribute, False))
         found: Dict[str, Dict[str, List[Any]]] = {}
         for t in self.types.values():
-            if not (t.IsAbstract and t.IsSealed) or not t.IsDefined(attribute, False):
+            if t.IsGenericTypeDefinition or t.IsEnum:
                 continue
-            for method in t.GetMethods(self._reflection.PUBLIC):
-                if not method.IsStatic or not method.IsDefined(attribute, False):
-                    continue
-                extended = method.GetParameters()[0].ParameterType
-                if extended.IsGenericParameter or not self.is_stubbed(extended):
-                    continue
-                key = _definition_name(extended)
-                found.setdefault(key, {}).setdefault(to_snake(str(method.Name)), []).append(method)
+            for python in sorted(names):
+                group = extensions.group_for(t, python)
+                methods = [o.method for o in group.overloads] if group is not None else []
+                # Only those extending a client type by name; the stubs cannot say more.
+                methods = [m for m in methods if self.is_stubbed(m.GetParameters()[0].ParameterType)]
+                if methods:
+                    found.setdefault(_definition_name(t), {})[python] = methods
         return found
 
 
@@ -874,19 +884,24 @@ def names_in(builder: StubBuilder, namespace: str) -> List[str]:
 
 def _top_level(builder: StubBuilder, modules: Dict[str, Module], client_name: str) -> List[str]:
     """Lines exposing the client's root namespace at top level and its Model namespace as ``model``."""
-    lines = [f"# The client ({client_name}): its root namespace's types, and octoclr.model"]
-    root = builder.modules.get(client_name)
+    from octoclr.bridge.api import config
+
+    root_namespace = config.root_namespace
+    lines = [f"# The client ({client_name}): the types of {root_namespace}, and octoclr.{config.model_attribute}"]
+    root = builder.modules.get(root_namespace)
     if root is not None:
-        names = names_in(builder, client_name)
-        target = module_for_namespace(client_name)
+        names = names_in(builder, root_namespace)
+        target = module_for_namespace(root_namespace)
         for name in names:
             lines.append(f"from {target} import {name} as {name}")
-    model = f"{client_name}.Model"
+    from octoclr.bridge.api import config
+
+    model = config.model_namespace
     if model in modules:
         # A module alias made by assignment is exported from a stub; "import x as model" is not.
         lines.append(f"import {module_for_namespace(model)} as _model")
-        lines.append("model = _model")
-    if _CONNECT_RETURNS in names_in(builder, client_name):
+        lines.append(f"{config.model_attribute} = _model")
+    if _CONNECT_RETURNS in names_in(builder, root_namespace):
         lines.append("")
         lines.append(
             "def connect(server: str | None = None, api_key: str | None = None, space: str | None = None) -> "
