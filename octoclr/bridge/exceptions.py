@@ -28,7 +28,10 @@ EXCEPTION_CLASSES: Dict[str, Type[errors.OctopusError]] = {
     "OctopusMethodNotAllowedFoundException": errors.MethodNotAllowedError,
     "OctopusServerException": errors.ServerError,
     "UnsupportedApiVersionException": errors.UnsupportedServerError,
+    "OperationNotSupportedByOctopusServerException": errors.UnsupportedServerError,
     "OctopusDeserializationException": errors.ServerError,
+    # The client's abstract base of every error the server reported.
+    "OctopusException": errors.ServerError,
 }
 
 #: Exception types meaning the server could not be reached.
@@ -86,22 +89,34 @@ def _names(dotnet_type: Any) -> List[str]:
 
 def error_class_for(dotnet_type: Any, exception: Any = None) -> Type[errors.OctopusError]:
     """The error class for an exception type (and, when given, the exception itself)."""
+    by_name: Optional[Type[errors.OctopusError]] = None
     for full_name in _names(dotnet_type):
         short = full_name.rsplit(".", 1)[-1]
-        found = EXCEPTION_CLASSES.get(full_name) or EXCEPTION_CLASSES.get(short)
-        if found is not None:
-            return found
-    if exception is not None:
-        if _names(dotnet_type)[0] == "System.NotSupportedException" and _VERSION_GATE.search(str(exception.Message or "")):
-            return errors.UnsupportedServerError
-        current = exception
-        while current is not None:
-            if any(n in CONNECTION_EXCEPTIONS for n in _names(current.GetType())):
-                return errors.OctopusConnectionError
-            current = current.InnerException
-    elif any(n in CONNECTION_EXCEPTIONS for n in _names(dotnet_type)):
+        by_name = EXCEPTION_CLASSES.get(full_name) or EXCEPTION_CLASSES.get(short)
+        if by_name is not None:
+            break
+    if exception is None:
+        if by_name is None and any(n in CONNECTION_EXCEPTIONS for n in _names(dotnet_type)):
+            return errors.OctopusConnectionError
+        return by_name or errors.DotNetError
+    # A generic or unmapped exception that wraps a network failure ("Unable to connect...")
+    # means the server could not be reached.
+    if by_name in (None, errors.ServerError) and _wraps_connection_failure(exception):
         return errors.OctopusConnectionError
+    if by_name is not None:
+        return by_name
+    if _names(dotnet_type)[0] == "System.NotSupportedException" and _VERSION_GATE.search(str(exception.Message or "")):
+        return errors.UnsupportedServerError
     return errors.DotNetError
+
+
+def _wraps_connection_failure(exception: Any) -> bool:
+    current = exception
+    while current is not None:
+        if any(n in CONNECTION_EXCEPTIONS for n in _names(current.GetType())):
+            return True
+        current = current.InnerException
+    return False
 
 
 def _read(exception: Any, names: tuple) -> Any:

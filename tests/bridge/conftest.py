@@ -65,6 +65,7 @@ def shop(runtime_name: str, tmp_path_factory: pytest.TempPathFactory) -> SimpleN
         "ShopNotFoundException": errors.NotFoundError,
         "ShopValidationException": errors.ValidationError,
         "ShopServerException": errors.ServerError,
+        "ShopException": errors.ServerError,
     }.items():
         exceptions.register(name, error_class)
     api.configure(root_namespace="Acme.Shop", model_namespace="Acme.Shop.Model")
