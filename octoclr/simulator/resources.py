@@ -106,7 +106,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         defaults={"Username": None, "DisplayName": None, "IsActive": True, "IsService": False,
                   "EmailAddress": "", "CanPasswordBeEdited": True, "IsRequestor": False, "Identities": []},
         links={"Permissions": "{self}/permissions", "PermissionsConfiguration": "{self}/permissions/configuration",
-               "ApiKeys": "{self}/apikeys{/id}{?skip,take}", "Avatar": "https://www.gravatar.com/avatar/0?d=blank",
+               "ApiKeys": "{self}/apikeys{/id}{?skip,take}", "Avatar": "{self}/avatar",
                "Spaces": "{self}/spaces", "Teams": "{self}/teams{?spaces,includeSystem}"},
         filters={"filter": "*text"},
     ),
