@@ -364,7 +364,9 @@ def _convert_nullable(value: Any, t: Target, what: str) -> Any:
 
 
 def _convert_decimal(value: Any, t: Target, what: str) -> Any:
-    return System.Decimal.Parse(str(decimal.Decimal(value) if isinstance(value, float) else value), _INVARIANT)
+    # repr() of a float is the shortest text that reads back as it: 9.99, not 9.9900000000000002131...
+    text = repr(value) if isinstance(value, float) else str(value)
+    return System.Decimal.Parse(text, System.Globalization.NumberStyles.Float, _INVARIANT)
 
 
 def _convert_float(value: Any, t: Target, what: str) -> Any:

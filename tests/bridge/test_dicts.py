@@ -1,0 +1,144 @@
+"""to_dict / from_dict: both styles, errors naming keys and fields, lossless round trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from octoclr.bridge import api
+
+
+@pytest.fixture
+def widget(shop):
+    store = shop.root.ShopRepository(shop.root.ShopEndpoint("http://x")).widgets
+    return store.create(
+        shop.model.Widget(
+            name="Dict",
+            colour="Blue",
+            features="Fast, Cheap",
+            price=decimal.Decimal("9.99"),
+            quantity=3,
+            weight=1.5,
+            created_at=dt.datetime(2021, 5, 6, 7, 8, 9, 123456, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+            tags=["a", "b"],
+            attributes={"k": "v"},
+            parts=[{"name": "bolt", "count": 4}],
+            owner={"name": "me", "count": 1},
+        )
+    )
+
+
+def test_python_style(widget) -> None:
+    data = api.to_dict(widget)
+    assert data["id"] == widget.id and data["name"] == "Dict"
+    assert data["colour"] == "Blue" and data["features"] == "Fast, Cheap"
+    assert data["price"] == decimal.Decimal("9.99") and data["weight"] == 1.5
+    assert data["created_at"] == dt.datetime(2021, 5, 6, 7, 8, 9, 123456, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    assert data["parts"] == [{"name": "bolt", "count": 4}]
+    assert data["owner"] == {"name": "me", "count": 1}
+    assert data["links"]["Self"] == f"/api/widgets/{widget.id}"  # dictionary keys stay as they are
+    assert data["released_on"] is None
+
+
+def test_python_style_matches_reading_the_properties(widget) -> None:
+    data = api.to_dict(widget)
+    for key in ("name", "colour", "price", "quantity", "weight", "created_at", "is_disabled", "id"):
+        assert data[key] == getattr(widget, key), key
+
+
+def test_json_style_uses_the_libraries_own_serializer_settings(widget) -> None:
+    data = api.to_dict(widget, style="json")
+    assert data["Name"] == "Dict" and data["Id"] == widget.id
+    # The library's JsonSerialization settings write enums as names; Newtonsoft's defaults would not.
+    assert data["Colour"] == "Blue"
+    assert data["CreatedAt"].startswith("2021-05-06T07:08:09.123456")
+    assert data["Links"]["Self"].endswith(widget.id)
+
+
+def test_list_of_objects_is_serialized_at_once(shop, widget) -> None:
+    items = [widget, shop.model.Part(name="p", count=2)]
+    assert api.to_dict(items) == [api.to_dict(widget), {"name": "p", "count": 2}]
+
+
+def test_from_dict_accepts_both_styles(shop, widget) -> None:
+    for style in ("python", "json"):
+        rebuilt = api.from_dict(api.to_dict(widget, style=style), shop.model.Widget)
+        assert api.to_dict(rebuilt) == api.to_dict(widget), style
+
+
+def test_from_dict_unknown_key_names_key_and_type(shop) -> None:
+    with pytest.raises(ValueError, match="unknown key 'nmae' for Acme.Shop.Model.Widget; did you mean name"):
+        api.from_dict({"nmae": "x"}, shop.model.Widget)
+    assert api.from_dict({"nmae": "x", "name": "y"}, shop.model.Widget, strict=False).name == "y"
+
+
+def test_from_dict_wrong_value_names_the_field(shop) -> None:
+    with pytest.raises(TypeError, match="Widget.Quantity"):
+        api.from_dict({"quantity": "lots"}, shop.model.Widget)
+    with pytest.raises(TypeError, match="None given"):
+        api.from_dict({"quantity": None}, shop.model.Widget)
+    with pytest.raises(TypeError, match=r"Widget.Parts\[0\]"):
+        api.from_dict({"parts": ["bolt"]}, shop.model.Widget)
+    with pytest.raises(TypeError, match="expected a dict"):
+        api.from_dict(["x"], shop.model.Widget)
+
+
+def test_from_dict_type_by_name_and_bad_types(shop) -> None:
+    assert api.from_dict({"name": "n"}, "Acme.Shop.Model.Part").name == "n"
+    with pytest.raises(TypeError, match="cannot be created"):
+        api.from_dict({}, shop.model.Entity)
+    with pytest.raises(TypeError, match="no loaded .NET type"):
+        api.from_dict({}, "Acme.Nothing")
+
+
+def test_to_dict_style_is_checked(widget) -> None:
+    with pytest.raises(ValueError, match="style"):
+        api.to_dict(widget, style="yaml")
+
+
+def test_to_dict_of_plain_values(shop) -> None:
+    assert api.to_dict({"a": [1, "x"]}) == {"a": [1, "x"]}
+
+
+text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+offsets = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda m: dt.timezone(dt.timedelta(minutes=m)))
+moments = st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1))
+parts = st.fixed_dictionaries({"name": st.none() | text, "count": st.integers(-(2**31), 2**31 - 1)})
+widgets = st.fixed_dictionaries(
+    {
+        "id": st.none() | text,
+        "name": st.none() | text,
+        "colour": st.sampled_from(["Red", "Green", "Blue"]),
+        "features": st.sampled_from(["None", "Fast", "Cheap", "Fast, Cheap"]),
+        "price": st.decimals(min_value=-(10**9), max_value=10**9, places=4),
+        "quantity": st.integers(-(2**31), 2**31 - 1),
+        "weight": st.none() | st.floats(allow_nan=False, allow_infinity=False),
+        "is_disabled": st.booleans(),
+        "created_at": st.builds(lambda m, tz: m.replace(tzinfo=tz), moments, offsets),
+        "released_on": st.none() | moments,
+        "tags": st.lists(st.none() | text, max_size=4),
+        "attributes": st.dictionaries(text, st.none() | text, max_size=4),
+        "parts": st.lists(parts, max_size=3),
+        "owner": st.none() | parts,
+        "links": st.dictionaries(st.text("abcdefgh", min_size=1, max_size=5), st.none() | text, max_size=3),
+        "revision": st.integers(-(2**31), 2**31 - 1),
+        "read_only_note": st.just("note"),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=widgets)
+def test_round_trip_is_lossless(shop, data) -> None:
+    links = {}
+    for key, value in data["links"].items():  # the links dictionary ignores case
+        if key.lower() not in {k.lower() for k in links}:
+            links[key] = value
+    data = {**data, "links": links}
+    rebuilt = api.from_dict(data, shop.model.Widget)
+    assert api.to_dict(rebuilt) == data
+    assert api.to_dict(api.from_dict(api.to_dict(rebuilt, style="json"), shop.model.Widget)) == data
