@@ -3,18 +3,12 @@ and an environment with no stray octoclr settings."""
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator
 
 import pytest
 
-from tests.support.csharp import mcs_available
-from tests.support.feed import NuGetTestFeed
-from tests.support.nupkg import NEWTONSOFT_NUPKG, build_test_client, compile_test_client
-
-CLIENT_VERSIONS = ("7.1.0", "8.2.0", "11.0.0", "22.0.0-beta")
+from tests.support.feed import BuiltPackages, NuGetTestFeed, nuget_feed, nuget_test_packages  # noqa: F401
 
 #: Settings that would leak the developer's machine into a test.
 ISOLATED_ENV = (
@@ -32,53 +26,24 @@ ISOLATED_ENV = (
 )
 
 
-@dataclass
-class TestPackages:
-    folder: Path  # every good package, as a feed folder would hold them
-    client_dlls: Dict[str, Path]
-    newtonsoft: Path
-    clients: Dict[str, Path] = field(default_factory=dict)
-
-    def all(self) -> List[Path]:
-        return [self.newtonsoft, *self.clients.values()]
-
-
-@pytest.fixture(scope="session")
-def test_packages(build_dir: Path) -> TestPackages:
-    if not mcs_available():
-        pytest.skip("mcs (mono-devel) is needed to build the test packages")
-    if not NEWTONSOFT_NUPKG.is_file():
-        pytest.skip(f"{NEWTONSOFT_NUPKG} (Debian's nupkg-newtonsoft.json) is needed")
-    folder = build_dir / "feed"
-    folder.mkdir()
-    newtonsoft = folder / "newtonsoft.json.6.0.8.nupkg"
-    shutil.copyfile(NEWTONSOFT_NUPKG, newtonsoft)
-    dlls = compile_test_client(build_dir)
-    packages = TestPackages(folder, dlls, newtonsoft)
-    for version in CLIENT_VERSIONS:
-        packages.clients[version] = build_test_client(folder, version, dlls)
-    return packages
-
-
-@pytest.fixture(scope="session")
-def nuget_feed_session(test_packages: TestPackages) -> Iterator[NuGetTestFeed]:
-    with NuGetTestFeed(test_packages.all(), hang_seconds=30) as feed:
-        yield feed
+@pytest.fixture
+def test_packages(nuget_test_packages: BuiltPackages) -> BuiltPackages:
+    return nuget_test_packages
 
 
 @pytest.fixture
-def feed(nuget_feed_session: NuGetTestFeed) -> Iterator[NuGetTestFeed]:
+def feed(nuget_feed: NuGetTestFeed) -> Iterator[NuGetTestFeed]:
     """The session's feed with no faults armed and no requests counted."""
-    nuget_feed_session.reset()
-    yield nuget_feed_session
-    nuget_feed_session.reset()
+    nuget_feed.reset()
+    yield nuget_feed
+    nuget_feed.reset()
 
 
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ISOLATED_ENV:
         monkeypatch.delenv(name, raising=False)
-    # Short timeouts and pauses keep the fault tests quick; the values are what is tested.
+    # Short timeouts and pauses keep the fault tests quick (the messages quote them).
     monkeypatch.setenv("OCTOCLR_HTTP_TIMEOUT", "1")
     monkeypatch.setenv("OCTOCLR_HTTP_RETRIES", "2")
     monkeypatch.setenv("OCTOCLR_HTTP_BACKOFF", "0.05")

@@ -3,6 +3,7 @@
     with NuGetTestFeed() as feed:
         feed.add_package(path)            # any time, also while serving
         feed.url                          # the service index: http://127.0.0.1:<port>/v3/index.json
+        feed.v2_url                       # the same packages as a NuGet v2 (OData) feed
         feed.fail(".nupkg", status=500)   # next matching request answers 500 (then normally)
         feed.hang("index.json")           # next matching request never answers (until stop)
         feed.truncate(".nupkg")           # next matching download stops halfway
@@ -124,6 +125,10 @@ class NuGetTestFeed:
     def url(self) -> str:
         return f"{self.base}/v3/index.json"
 
+    @property
+    def v2_url(self) -> str:
+        return f"{self.base}/api/v2"
+
     def start(self) -> "NuGetTestFeed":
         feed = self
 
@@ -178,7 +183,7 @@ class NuGetTestFeed:
         if fault and fault.kind == "status":
             self._send(handler, fault.status, b"simulated failure", "text/plain")
             return
-        body, content_type = self._route(path)
+        body, content_type = self._route(path, handler.path)
         if body is None:
             self._send(handler, 404, b"not found", "text/plain")
             return
@@ -196,7 +201,7 @@ class NuGetTestFeed:
             return
         self._send(handler, 200, body, content_type)
 
-    def _route(self, path: str) -> Tuple[Optional[bytes], str]:
+    def _route(self, path: str, full_path: str) -> Tuple[Optional[bytes], str]:
         if path == "/v3/index.json":
             index = {
                 "version": "3.0.0",
@@ -221,6 +226,27 @@ class NuGetTestFeed:
             if package is None or name != f"{package_id}.{version}":
                 return None, ""
             return package.read_bytes(), "application/octet-stream"
+        if path == "/api/v2/FindPackagesById()":
+            from urllib.parse import parse_qs, urlsplit
+            from xml.sax.saxutils import escape
+
+            package_id = parse_qs(urlsplit(full_path).query).get("id", ["''"])[0].strip("'").lower()
+            with self._lock:
+                versions = sorted(self._packages.get(package_id, {}))
+            entries = "".join(
+                f"<entry><m:properties><d:Version>{escape(v)}</d:Version></m:properties></entry>" for v in versions
+            )
+            feed = (
+                '<feed xmlns="http://www.w3.org/2005/Atom" '
+                'xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata" '
+                f'xmlns:d="http://schemas.microsoft.com/ado/2007/08/dataservices">{entries}</feed>'
+            )
+            return feed.encode(), "application/atom+xml"
+        match = re.fullmatch(r"/api/v2/package/([^/]+)/([^/]+)", path)
+        if match:
+            with self._lock:
+                package = self._packages.get(match.group(1).lower(), {}).get(match.group(2).lower())
+            return (package.read_bytes(), "application/octet-stream") if package else (None, "")
         return None, ""
 
 
@@ -232,3 +258,58 @@ def unreachable_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/v3/index.json"
+
+
+# --- session fixtures, for any conftest to import ---------------------------------------------
+#
+#     from tests.support.feed import nuget_feed, nuget_test_packages  # noqa: F401
+#
+# ``nuget_test_packages`` builds the look-alike Octopus.Client (7.1.0, 8.2.0, 11.0.0,
+# 22.0.0-beta) once per session beside Debian's Newtonsoft.Json 6.0.8; ``nuget_feed``
+# serves them for the whole session. Serve more with ``nuget_feed.add_package(path)``;
+# call ``nuget_feed.reset()`` between tests that arm faults or count requests.
+
+import shutil  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from typing import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+CLIENT_VERSIONS = ("7.1.0", "8.2.0", "11.0.0", "22.0.0-beta")
+
+
+@dataclass
+class BuiltPackages:
+    folder: Path  # every good package, as a feed folder holds them
+    client_dlls: Dict[str, Path]  # {"net45": Octopus.Client.dll, "netstandard2.0": ...}
+    newtonsoft: Path
+    clients: Dict[str, Path] = field(default_factory=dict)  # {version: .nupkg}
+
+    def all(self) -> List[Path]:
+        return [self.newtonsoft, *self.clients.values()]
+
+
+@pytest.fixture(scope="session")
+def nuget_test_packages(build_dir: Path) -> BuiltPackages:
+    from tests.support.csharp import mcs_available
+    from tests.support.nupkg import NEWTONSOFT_NUPKG, build_test_client, compile_test_client
+
+    if not mcs_available():
+        pytest.skip("mcs (mono-devel) is needed to build the test packages")
+    if not NEWTONSOFT_NUPKG.is_file():
+        pytest.skip(f"{NEWTONSOFT_NUPKG} (Debian's nupkg-newtonsoft.json) is needed")
+    folder = build_dir / "nuget-feed"
+    folder.mkdir(exist_ok=True)
+    newtonsoft = folder / "newtonsoft.json.6.0.8.nupkg"
+    shutil.copyfile(NEWTONSOFT_NUPKG, newtonsoft)
+    dlls = compile_test_client(build_dir)
+    packages = BuiltPackages(folder, dlls, newtonsoft)
+    for version in CLIENT_VERSIONS:
+        packages.clients[version] = build_test_client(folder, version, dlls)
+    return packages
+
+
+@pytest.fixture(scope="session")
+def nuget_feed(nuget_test_packages: BuiltPackages) -> Iterator[NuGetTestFeed]:
+    with NuGetTestFeed(nuget_test_packages.all(), hang_seconds=30) as feed:
+        yield feed
