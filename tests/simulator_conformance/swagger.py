@@ -34,27 +34,19 @@ _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{
 _INT32 = (-(2**31), 2**31 - 1)
 
 
-def _null_or(check: Any) -> Any:
-    def checker(type_checker: Any, instance: Any) -> bool:
-        return instance is None or check(type_checker, instance)
+def _skipping_null(keyword: Any) -> Any:
+    def check(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        if instance is None:
+            return iter(())
+        return keyword(validator, value, instance, schema) or iter(())
 
-    return checker
-
-
-def _lenient_enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
-    # Compare type and value, so that True does not pass for 1 (Python's True == 1).
-    if instance is not None and not any(type(instance) is type(value) and instance == value for value in enums):
-        yield ValidationError(f"{instance!r} is not one of {enums!r}")
+    return check
 
 
 def _lenient_validator_class() -> Any:
-    base_types = Draft4Validator.TYPE_CHECKER
-    lenient_types = base_types.redefine_many(
-        {name: _null_or(base_types._type_checkers[name]) for name in base_types._type_checkers if name != "null"}
-    )
-    return jsonschema.validators.extend(
-        Draft4Validator, type_checker=lenient_types, validators={"enum": _lenient_enum}
-    )
+    """Draft 4, except that ``null`` satisfies every keyword (Swagger 2.0 cannot say nullable)."""
+    keywords = {name: _skipping_null(keyword) for name, keyword in Draft4Validator.VALIDATORS.items()}
+    return jsonschema.validators.extend(Draft4Validator, validators=keywords)
 
 
 def _format_checker() -> FormatChecker:

@@ -33,6 +33,7 @@ def node() -> str:
 
 @pytest.fixture(scope="module")
 def walkthrough(node: str, simulator: Any) -> Dict[str, Any]:
+    """The summary of one run of the walkthrough; it stops at the first step that fails."""
     environment = dict(os.environ, OCTOPUS_URL=str(simulator.url), OCTOPUS_API_KEY=simulator.api_key)
     completed = subprocess.run(
         [node, str(SCRIPT)], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=90
@@ -41,13 +42,18 @@ def walkthrough(node: str, simulator: Any) -> Dict[str, Any]:
         summary: Dict[str, Any] = json.loads(completed.stdout)
     except ValueError:
         pytest.fail(f"the walkthrough printed no JSON (exit {completed.returncode}): {completed.stderr[-2000:]}")
-    if not summary.get("ok"):
-        recent = "\n".join(" ".join(str(part) for part in exchange) for exchange in summary["exchanges"][-8:])
-        pytest.fail(
-            f"the TypeScript client failed at step {summary.get('failedStep')!r}: {summary.get('error')}\n"
-            f"last exchanges:\n{recent}"
-        )
     return summary
+
+
+def reached(summary: Dict[str, Any], *steps: str) -> None:
+    """Fail with the client's own error unless the walkthrough completed ``steps``."""
+    missing = [step for step in steps if step not in summary["steps"]]
+    if missing:
+        recent = "\n".join(" ".join(str(part) for part in exchange) for exchange in summary["exchanges"][-6:])
+        pytest.fail(
+            f"the TypeScript client did not complete {missing}: it failed at step "
+            f"{summary.get('failedStep')!r} with {summary.get('error')}\nlast exchanges:\n{recent}"
+        )
 
 
 def test_installed_client_is_the_pinned_version() -> None:
@@ -59,12 +65,14 @@ def test_installed_client_is_the_pinned_version() -> None:
 
 
 def test_client_connects_and_reads_server_information(walkthrough: Dict[str, Any]) -> None:
+    reached(walkthrough, "Client.create", "userGetCurrent")
     assert walkthrough["server"]["version"]
     assert walkthrough["server"]["installationId"]
     assert walkthrough["currentUser"]["Id"].startswith("Users-")
 
 
 def test_spaces_list_create_get(walkthrough: Dict[str, Any]) -> None:
+    reached(walkthrough, "spaces.list", "spaces.create", "spaces.get", "spaces.list(partialName)")
     before = walkthrough["spacesBefore"]
     assert before["itemType"] == "Space"
     assert len(before["defaultSpaces"]) == 1
@@ -77,6 +85,7 @@ def test_spaces_list_create_get(walkthrough: Dict[str, Any]) -> None:
 
 
 def test_environments_create_get_modify_delete_list_in_the_new_space(walkthrough: Dict[str, Any]) -> None:
+    reached(walkthrough, "environments.modify", "environments.del", "environments.list")
     environments = walkthrough["environments"]
     space_id = walkthrough["space"]["created"]["Id"]
     assert environments["created"]["Id"].startswith("Environments-")
@@ -89,6 +98,7 @@ def test_environments_create_get_modify_delete_list_in_the_new_space(walkthrough
 
 
 def test_project_with_its_group_and_lifecycle(walkthrough: Dict[str, Any]) -> None:
+    reached(walkthrough, "projectGroups.create", "lifecycles.create", "projects.create", "projects.get", "projects.list")
     space_id = walkthrough["space"]["created"]["Id"]
     project = walkthrough["project"]
     assert walkthrough["projectGroup"]["SpaceId"] == space_id
@@ -105,6 +115,7 @@ def test_project_with_its_group_and_lifecycle(walkthrough: Dict[str, Any]) -> No
 
 
 def test_release_created_through_the_executions_api(walkthrough: Dict[str, Any]) -> None:
+    reached(walkthrough, "releases.create", "releases.get", "releases.listForProject")
     release = walkthrough["release"]
     assert release["created"]["ReleaseId"].startswith("Releases-")
     assert release["created"]["ReleaseVersion"] == "1.0.0"
@@ -116,6 +127,9 @@ def test_release_created_through_the_executions_api(walkthrough: Dict[str, Any])
 
 
 def test_deployment_runs_a_server_task_to_success(walkthrough: Dict[str, Any]) -> None:
+    reached(walkthrough, "deployments.create", "deployments.get", "deployments.list",
+            "serverTasks.waitForServerTaskToComplete", "serverTasks.getById")
+    assert walkthrough["ok"] is True
     deployment = walkthrough["deployment"]
     (created,) = deployment["created"]["DeploymentServerTasks"]
     assert deployment["fetched"]["Id"] == created["DeploymentId"]

@@ -73,7 +73,7 @@ async function main() {
 
     // Spaces: system-level repository.
     const spaces = new SpaceRepository(client);
-    const spacePage = await step("spaces.list", () => spaces.list({ skip: 0, take: 30 }));
+    const spacePage = await step("spaces.list", () => spaces.list({ skip: 0, take: 1000 }));
     summary.spacesBefore = {
         totalResults: spacePage.TotalResults,
         itemType: spacePage.ItemType,
