@@ -151,7 +151,7 @@ def bootstrap(
 
         downloader = Downloader(quiet=quiet)
     try:
-        package_source: PackageSource = _CacheOnlySource(spec, cache) if offline else open_source(spec, downloader)
+        package_source: PackageSource = _CacheOnlySource(cache) if offline else open_source(spec, downloader)
         resolver = _Resolver(package_id, requirement, prerelease, target, runtime_name, package_source, cache, lock, offline)
         nodes = resolver.run()
     finally:
@@ -276,7 +276,7 @@ class _Node:
 class _CacheOnlySource(PackageSource):
     """Offline: the versions the cache holds; packages come from the cache's own copies."""
 
-    def __init__(self, spec: SourceSpec, cache: PackageCache) -> None:
+    def __init__(self, cache: PackageCache) -> None:
         self.spec = SourceSpec("cache", str(cache.root), "offline")
         self._cache = cache
 

@@ -245,6 +245,3 @@ class RuntimeTarget(Target):
             if fw.family == ANY:
                 return FrameworkChoice(folder, fw)
         return None
-
-    def choose_group(self, frameworks: Sequence[Optional[str]], chosen: Framework) -> Optional[int]:
-        return super().choose_group(frameworks, chosen)

@@ -70,7 +70,7 @@ def test_explicit_framework(feed, cache_dir, lock_path) -> None:
     assert result.client.assemblies[0].parent.name == "netstandard2.0"
 
 
-def test_lock_file_records_every_package_and_a_second_run_is_served_from_the_cache(feed, cache_dir, lock_path) -> None:
+def test_lock_file_records_every_package_and_a_second_run_is_served_from_the_cache(feed, cache_dir, lock_path, monkeypatch) -> None:
     first = run(feed, cache_dir, lock_path, version="8.2.0")
     lock = json.loads(lock_path.read_text())
     assert {(p["id"], p["version"], p["framework"]) for p in lock["packages"]} == {
@@ -80,6 +80,11 @@ def test_lock_file_records_every_package_and_a_second_run_is_served_from_the_cac
     assert lock["targets"] == [{"package": "Octopus.Client", "target": "mono", "version": "8.2.0", "framework": "net45"}]
 
     feed.reset()
+
+    def no_zip_reading(*args, **kwargs):
+        raise AssertionError("a cache hit must not open a package")
+
+    monkeypatch.setattr("octoclr.nuget.package.NupkgReader.__init__", no_zip_reading)
     again = run(feed, cache_dir, lock_path)  # no version: the locked one, not the newest
     assert again.from_cache and again.packages == first.packages
     assert feed.requests == []  # the cache hit asked the feed nothing
