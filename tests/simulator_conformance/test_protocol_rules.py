@@ -19,7 +19,7 @@ from typing import Any, Dict, Iterator, List, Tuple
 import httpx
 import pytest
 
-from .conftest import create_space, dotnet_body, dotnet_headers, error_body_problems, unique
+from .conftest import DOTNET_USER_AGENT, create_space, dotnet_body, dotnet_headers, error_body_problems, unique
 
 
 @pytest.fixture(scope="module")
@@ -628,3 +628,72 @@ def test_mixed_scope_queries_with_capitalised_booleans(
         response = dotnet.get(url)
         assert response.status_code == 200, f"{url}: {response.status_code} {response.text}"
         assert isinstance(response.json()["Items"], list)
+
+
+# -- additions: async client headers, ids as typed, what every resource needs ---------------------
+
+
+def test_async_client_post_with_charset_and_no_expect_is_accepted(
+    server_root: str, simulator: Any, space_links: Dict[str, str]
+) -> None:
+    """§0.1 async column: ``Content-Type: application/json; charset=utf-8``, no Expect, no Content-Type on GET."""
+    headers = {"Accept": "application/json", "X-Octopus-ApiKey": simulator.api_key, "User-Agent": DOTNET_USER_AGENT}
+    with httpx.Client(base_url=server_root, headers=headers, timeout=20) as client:
+        assert client.get(expand(space_links["Environments"])).status_code == 200
+        response = client.post(
+            expand(space_links["Environments"]),
+            content=dotnet_body({"Name": unique("Async"), "SpaceId": None, "Links": {}}),
+            headers={"Content-Type": "application/json; charset=utf-8"},
+        )
+    assert response.status_code == 201, response.text
+
+
+def test_ids_query_matches_ids_case_insensitively(dotnet: httpx.Client, space_links: Dict[str, str]) -> None:
+    """§0.2: ids are sent exactly as typed, in ``?ids=`` as in paths."""
+    response = create_environment(dotnet, space_links)
+    wanted = dotnet.get(response.headers["location"]).json()["Id"]
+    page = dotnet.get(expand(space_links["Environments"], ids=wanted.lower())).json()
+    assert [item["Id"] for item in page["Items"]] == [wanted]
+
+
+def test_sign_in_works_with_an_api_key_too(server_root: str, simulator: Any) -> None:
+    """§2: with a key on the endpoint, sign-in sends both the key and, afterwards, the cookies."""
+    client = httpx.Client(base_url=server_root, headers=dotnet_headers(simulator.api_key), timeout=20)
+    with closing(client):
+        body = {"Username": simulator.username, "Password": simulator.password, "RememberMe": False,
+                "State": {"UsingSecureConnection": False}}
+        response = client.post("/api/users/login", content=dotnet_body(body))
+        assert 200 <= response.status_code < 300, response.text
+        me = client.get("/api/users/me", headers={"X-Octopus-Csrf-Token": csrf_token(client)})
+        assert me.status_code == 200, me.text
+
+
+def test_every_machine_has_a_communication_style_and_a_connection_link(
+    dotnet: httpx.Client, space_links: Dict[str, str]
+) -> None:
+    """§1.4: an ``Endpoint`` without ``CommunicationStyle`` fails to deserialise; S4 follows ``Connection``."""
+    styles = {"TentaclePassive", "TentacleActive", "Ssh", "OfflineDrop", "AzureCloudService", "AzureWebApp",
+              "Kubernetes", "AzureServiceFabricCluster", "None"}
+    machines = dotnet.get(expand(space_links["Machines"], id="all")).json()
+    assert machines, "the default space has no machines to check (the demo seed has some)"
+    for machine in machines:
+        assert machine["Endpoint"]["CommunicationStyle"] in styles, machine["Endpoint"]
+        assert machine["Links"]["Connection"], machine["Links"]
+
+
+def test_every_resource_has_a_self_link_that_leads_back_to_it(
+    dotnet: httpx.Client, space_links: Dict[str, str]
+) -> None:
+    """§1.4: Modify and Delete need ``Links.Self``; it must lead to the same resource."""
+    broken = {}
+    for name in ("Environments", "Machines", "ProjectGroups", "Lifecycles", "Projects", "Tenants", "Releases", "Deployments"):
+        page = dotnet.get(expand(space_links[name])).json()
+        for item in page["Items"][:5]:
+            self_link = item.get("Links", {}).get("Self")
+            if not self_link:
+                broken[f"{name} {item.get('Id')}"] = "no Links.Self"
+                continue
+            again = dotnet.get(self_link)
+            if again.status_code != 200 or again.json().get("Id") != item["Id"]:
+                broken[f"{name} {item['Id']}"] = f"{self_link} → {again.status_code}"
+    assert not broken, broken
