@@ -49,10 +49,11 @@ def reached(summary: Dict[str, Any], *steps: str) -> None:
     """Fail with the client's own error unless the walkthrough completed ``steps``."""
     missing = [step for step in steps if step not in summary["steps"]]
     if missing:
-        recent = "\n".join(" ".join(str(part) for part in exchange) for exchange in summary["exchanges"][-6:])
+        refused = [exchange for exchange in summary["exchanges"] if isinstance(exchange[2], int) and exchange[2] >= 400]
+        recent = "\n".join(" ".join(str(part) for part in exchange) for exchange in refused[-6:])
         pytest.fail(
-            f"the TypeScript client did not complete {missing}: it failed at step "
-            f"{summary.get('failedStep')!r} with {summary.get('error')}\nlast exchanges:\n{recent}"
+            f"the TypeScript client did not complete {missing}; failures: {summary['failures']}\n"
+            f"refused requests:\n{recent}"
         )
 
 
@@ -128,8 +129,7 @@ def test_release_created_through_the_executions_api(walkthrough: Dict[str, Any])
 
 def test_deployment_runs_a_server_task_to_success(walkthrough: Dict[str, Any]) -> None:
     reached(walkthrough, "deployments.create", "deployments.get", "deployments.list",
-            "serverTasks.waitForServerTaskToComplete", "serverTasks.getById")
-    assert walkthrough["ok"] is True
+            "serverTasks.waitForServerTaskToComplete", "serverTasks.getById", "serverTasks.getDetails")
     deployment = walkthrough["deployment"]
     (created,) = deployment["created"]["DeploymentServerTasks"]
     assert deployment["fetched"]["Id"] == created["DeploymentId"]
@@ -143,3 +143,17 @@ def test_deployment_runs_a_server_task_to_success(walkthrough: Dict[str, Any]) -
     assert task["completed"]["IsCompleted"] is True
     assert task["completed"]["FinishedSuccessfully"] is True
     assert task["fetched"]["State"] == "Success"
+    assert task["detailsTaskId"] == created["ServerTaskId"]
+
+
+def test_task_repositories_follow_a_deployment_made_through_the_rest_collections(walkthrough: Dict[str, Any]) -> None:
+    """ServerTaskWaiter and SpaceServerTaskRepository, on a deployment posted to /deployments."""
+    reached(walkthrough, "rest.releases.create", "rest.deployments.create",
+            "rest.serverTasks.waitForServerTaskToComplete", "rest.serverTasks.getById", "rest.serverTasks.getDetails")
+    task = walkthrough["restTask"]
+    assert task["completed"]["Id"] == walkthrough["restDeployment"]["TaskId"]
+    assert task["completed"]["State"] == "Success"
+    assert task["completed"]["IsCompleted"] is True
+    assert task["completed"]["FinishedSuccessfully"] is True
+    assert task["fetched"]["State"] == "Success"
+    assert task["detailsTaskId"] == task["completed"]["Id"]

@@ -4,9 +4,12 @@
 // Environment: OCTOPUS_URL (e.g. http://127.0.0.1:8065) and OCTOPUS_API_KEY.
 // Optional: OCTOPUS_RUN_ID, a suffix that keeps names unique across runs against one server.
 //
-// Exit status 0 with {"ok": true, ...} when every step worked; exit status 1 with
-// {"ok": false, "failedStep": ..., "error": ...} otherwise. Either way the summary lists every
-// HTTP exchange the client made, so a failure names the request the server got wrong.
+// The walkthrough has sections. Connecting, spaces, environments and projects build on each other
+// and stop the run when they fail; the two ways to deploy (the Executions API that the client's
+// repositories use, and the REST collections reached through the client's own Client.doCreate)
+// run independently, so one failing does not hide the other. Exit status 0 with {"ok": true}
+// when every step worked, 1 otherwise with "failures" (section → step and error). Either way the
+// summary lists every HTTP exchange the client made, so a failure names the request it was.
 
 import octopus from "@octopusdeploy/api-client";
 
@@ -22,6 +25,7 @@ const {
     ServerTaskWaiter,
     SpaceRepository,
     SpaceServerTaskRepository,
+    spaceScopedRoutePrefix,
     userGetCurrent,
 } = octopus;
 
@@ -29,7 +33,7 @@ const instanceURL = process.env.OCTOPUS_URL;
 const apiKey = process.env.OCTOPUS_API_KEY;
 const runId = process.env.OCTOPUS_RUN_ID || String(process.pid);
 
-const summary = { ok: false, steps: [], exchanges: [] };
+const summary = { ok: false, steps: [], failures: {}, exchanges: [] };
 let currentStep = "configuration";
 
 function finish(exitCode) {
@@ -43,6 +47,23 @@ async function step(name, action) {
     const result = await action();
     summary.steps.push(name);
     return result;
+}
+
+function describeError(error) {
+    return {
+        step: currentStep,
+        message: error && error.message ? error.message : String(error),
+        statusCode: error && typeof error.StatusCode === "number" ? error.StatusCode : null,
+    };
+}
+
+// Runs a section that later sections do not need; its failure is recorded and the run goes on.
+async function section(name, action) {
+    try {
+        await action();
+    } catch (error) {
+        summary.failures[name] = describeError(error);
+    }
 }
 
 function describe(resource, ...fields) {
@@ -159,58 +180,79 @@ async function main() {
     };
 
     // Release and deployment through the Executions API, then wait for the server task.
-    const releases = new ReleaseRepository(client, spaceName);
-    const createdRelease = await step("releases.create", () =>
-        releases.create({ spaceName, ProjectName: project.Name, ReleaseVersion: "1.0.0" }),
-    );
-    const release = await step("releases.get", () => releases.get(createdRelease.ReleaseId));
-    const projectReleases = await step("releases.listForProject", () => releases.listForProject(project.Id));
-    summary.release = {
-        created: createdRelease,
-        fetched: describe(release, "Version", "ProjectId", "ChannelId", "SpaceId"),
-        forProject: projectReleases.Items.map((r) => r.Id),
-    };
+    await section("executions", async () => {
+        const releases = new ReleaseRepository(client, spaceName);
+        const createdRelease = await step("releases.create", () =>
+            releases.create({ spaceName, ProjectName: project.Name, ReleaseVersion: "1.0.0" }),
+        );
+        const release = await step("releases.get", () => releases.get(createdRelease.ReleaseId));
+        const projectReleases = await step("releases.listForProject", () => releases.listForProject(project.Id));
+        summary.release = {
+            created: createdRelease,
+            fetched: describe(release, "Version", "ProjectId", "ChannelId", "SpaceId"),
+            forProject: projectReleases.Items.map((r) => r.Id),
+        };
 
-    const deployments = new DeploymentRepository(client, spaceName);
-    const createdDeployment = await step("deployments.create", () =>
-        deployments.create({
-            spaceName,
-            ProjectName: project.Name,
-            ReleaseVersion: createdRelease.ReleaseVersion,
-            EnvironmentNames: [environment.Name],
-        }),
-    );
-    const [deploymentTask] = createdDeployment.DeploymentServerTasks;
-    const deployment = await step("deployments.get", () => deployments.get(deploymentTask.DeploymentId));
-    const deploymentPage = await step("deployments.list", () => deployments.list({ projects: [project.Id] }));
+        const deployments = new DeploymentRepository(client, spaceName);
+        const createdDeployment = await step("deployments.create", () =>
+            deployments.create({
+                spaceName,
+                ProjectName: project.Name,
+                ReleaseVersion: createdRelease.ReleaseVersion,
+                EnvironmentNames: [environment.Name],
+            }),
+        );
+        const [deploymentTask] = createdDeployment.DeploymentServerTasks;
+        const deployment = await step("deployments.get", () => deployments.get(deploymentTask.DeploymentId));
+        const deploymentPage = await step("deployments.list", () => deployments.list({ projects: [project.Id] }));
+        summary.deployment = {
+            created: createdDeployment,
+            fetched: describe(deployment, "ReleaseId", "EnvironmentId", "ProjectId", "TaskId", "SpaceId"),
+            listedIds: deploymentPage.Items.map((d) => d.Id),
+        };
+        summary.task = await waitForTask("", deploymentTask.ServerTaskId);
+    });
 
-    const waiter = new ServerTaskWaiter(client, spaceName);
-    const completedTask = await step("serverTasks.waitForServerTaskToComplete", () =>
-        waiter.waitForServerTaskToComplete(deploymentTask.ServerTaskId, 200, 30000),
-    );
-    const tasks = new SpaceServerTaskRepository(client, spaceName);
-    const fetchedTask = await step("serverTasks.getById", () => tasks.getById(deploymentTask.ServerTaskId));
-    summary.deployment = {
-        created: createdDeployment,
-        fetched: describe(deployment, "ReleaseId", "EnvironmentId", "ProjectId", "TaskId", "SpaceId"),
-        listedIds: deploymentPage.Items.map((d) => d.Id),
-    };
-    summary.task = {
-        completed: describe(completedTask, "State", "IsCompleted", "FinishedSuccessfully"),
-        fetched: describe(fetchedTask, "State", "IsCompleted", "FinishedSuccessfully", "Description"),
-    };
+    // The same through the REST collections, posted with the client's own Client.doCreate, so that
+    // the task repositories are checked even where the Executions API is missing.
+    await section("rest", async () => {
+        const args = { spaceName };
+        const channels = await step("rest.channels", () =>
+            client.request(`${spaceScopedRoutePrefix}/projects/${project.Id}/channels`, args),
+        );
+        const channel = channels.Items.find((c) => c.IsDefault);
+        const release = await step("rest.releases.create", () =>
+            client.doCreate(`${spaceScopedRoutePrefix}/releases`, { ProjectId: project.Id, ChannelId: channel.Id, Version: "2.0.0" }, args),
+        );
+        const deployment = await step("rest.deployments.create", () =>
+            client.doCreate(`${spaceScopedRoutePrefix}/deployments`, { ReleaseId: release.Id, EnvironmentId: environment.Id }, args),
+        );
+        summary.restDeployment = describe(deployment, "ReleaseId", "EnvironmentId", "TaskId");
+        summary.restTask = await waitForTask("rest.", deployment.TaskId);
+    });
 
-    summary.ok = true;
+    async function waitForTask(prefix, taskId) {
+        const waiter = new ServerTaskWaiter(client, spaceName);
+        const completedTask = await step(`${prefix}serverTasks.waitForServerTaskToComplete`, () =>
+            waiter.waitForServerTaskToComplete(taskId, 200, 30000),
+        );
+        const tasks = new SpaceServerTaskRepository(client, spaceName);
+        const fetchedTask = await step(`${prefix}serverTasks.getById`, () => tasks.getById(taskId));
+        const details = await step(`${prefix}serverTasks.getDetails`, () => tasks.getDetails(taskId));
+        return {
+            completed: describe(completedTask, "State", "IsCompleted", "FinishedSuccessfully"),
+            fetched: describe(fetchedTask, "State", "IsCompleted", "FinishedSuccessfully", "Description"),
+            detailsTaskId: details && details.Task ? details.Task.Id : null,
+        };
+    }
+
+    summary.ok = Object.keys(summary.failures).length === 0;
 }
 
 main().then(
-    () => finish(0),
+    () => finish(summary.ok ? 0 : 1),
     (error) => {
-        summary.failedStep = currentStep;
-        summary.error = {
-            message: error && error.message ? error.message : String(error),
-            statusCode: error && typeof error.StatusCode === "number" ? error.StatusCode : null,
-        };
+        summary.failures.walkthrough = describeError(error);
         finish(1);
     },
 );
