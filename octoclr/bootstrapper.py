@@ -378,8 +378,8 @@ class _Resolver:
             )
         if choice.fallback:
             log.warning(
-                "%s %s has no %s build; using lib/%s instead. %s",
-                package_id, version, self.target.label, choice.folder, choice.note,
+                "%s %s has no %s build; using lib/%s instead%s.",
+                package_id, version, self.target.label, choice.folder, f" ({choice.note})" if choice.note else "",
             )
         return choice
 
@@ -408,6 +408,13 @@ class _Resolver:
             self.lock.verify(package_id, text, info["sha512"], f"the cache entry {self.cache.version_dir(package_id, text)}")
             choice = self._choose_folder(package_id, version, info.get("lib_folders", []))
             folder = choice.folder if choice else ""
+            if self.offline:  # offline, the cached .nupkg is all there is: check it is still what was fetched
+                from octoclr.nuget.download import hash_file
+
+                nupkg = self.cache.nupkg_path(package_id, text)
+                actual = hash_file(nupkg)
+                if actual != info["sha512"]:
+                    raise IntegrityError(f"{package_id} {text}", info["sha512"], actual, f"the cached file {nupkg}")
             entry = self.cache.lookup(package_id, text, folder)
             if entry is not None and entry.sha512 != info["sha512"]:
                 raise IntegrityError(f"{package_id} {text}", info["sha512"], entry.sha512, f"the cache entry {entry.path}")

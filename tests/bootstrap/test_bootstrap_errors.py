@@ -120,11 +120,13 @@ def test_cache_entry_changed_behind_our_back(warm, cache_dir, lock_path) -> None
         bootstrap(offline=True, runtime="mono", cache_dir=cache_dir, lock_path=lock_path)
 
 
-def test_offline_use_rehashes_the_cached_package(warm, cache_dir, lock_path) -> None:
+@pytest.mark.parametrize("same_lock", [True, False], ids=["locked", "new-lock-file"])
+def test_offline_use_rehashes_the_cached_package(warm, cache_dir, lock_path, tmp_path, same_lock) -> None:
     nupkg = next(cache_dir.glob("packages/octopus.client/8.2.0/*.nupkg"))
     nupkg.write_bytes(nupkg.read_bytes() + b"tampered")
+    used_lock = lock_path if same_lock else tmp_path / "elsewhere" / "octoclr.lock.json"
     with pytest.raises(IntegrityError, match="the cached file"):
-        bootstrap(offline=True, runtime="mono", cache_dir=cache_dir, lock_path=lock_path)
+        bootstrap(offline=True, runtime="mono", cache_dir=cache_dir, lock_path=used_lock)
 
 
 def test_corrupt_zip(warm, feed, cache_dir, lock_path, tmp_path) -> None:
