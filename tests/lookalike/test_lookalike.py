@@ -73,14 +73,17 @@ def lookalike(runtime_name: str, build_dir: Path) -> Loaded:
     from octoclr import runtime
 
     runtime.start(runtime_name)
-    import clr  # type: ignore[import-not-found]
+    import clr  # type: ignore
     import System  # type: ignore[import-not-found]
 
     build = build_lookalike(build_dir)
     # Another suite may have loaded the same look-alike from its package; one copy per process.
     wanted = [p for p in build.assemblies(runtime_name) if _already_loaded(System, p.stem) is None]
     runtime.load_assemblies(wanted)
-    return Loaded(System, clr, _already_loaded(System, "Octopus.Client"))
+    assembly = _already_loaded(System, "Octopus.Client")
+    if assembly.GetType("Octopus.Client.OctopusAsyncClient") is None:
+        pytest.skip(f"this process already loaded another Octopus.Client ({assembly.Location}); one copy per process")
+    return Loaded(System, clr, assembly)
 
 
 def wait(task: Any) -> Any:
@@ -199,6 +202,74 @@ def test_repository_implementations_are_internal(lookalike: Loaded) -> None:
     assert repository_interface.GetProperty("Machines") is None  # declared on the inherited interfaces
     inherited = {i.Name for i in repository_interface.GetInterfaces()}
     assert inherited == {"IOctopusSpaceRepository", "IOctopusCommonRepository", "IOctopusSystemRepository"}
+
+
+# --- link templates, link resolution and the error table (no server) -----------------------------
+
+
+def test_link_templates_expand_like_the_real_client(lookalike: Loaded) -> None:
+    from Octopus.Client import UrlTemplate  # type: ignore[import-not-found]
+
+    System = lookalike.System
+    parameters = System.Collections.Generic.Dictionary[System.String, System.Object]()
+    parameters["id"] = "Machines-1"
+    assert UrlTemplate.Resolve("/api/Spaces-1/machines{/id}{?skip,take}", parameters) == "/api/Spaces-1/machines/Machines-1"
+    parameters.Clear()
+    parameters["name"] = "Space Name"
+    parameters["ids"] = System.Array[System.String](["A-1", "B-2"])
+    parameters["partialName"] = None
+    parameters["undeclared"] = "dropped"
+    expanded = UrlTemplate.Resolve("/api/spaces{/id}{?name,skip,ids,take,partialName}", parameters)
+    assert expanded == "/api/spaces?name=Space%20Name&ids=A-1,B-2"
+    parameters.Clear()
+    parameters["includeSystem"] = True
+    assert UrlTemplate.Resolve("/api/teams{?includeSystem}", parameters) == "/api/teams?includeSystem=True"
+    assert UrlTemplate.Resolve("/api/x?skip=30&take=30", None) == "/api/x?skip=30&take=30"
+
+
+@pytest.mark.parametrize("address, link, expected", [
+    ("http://h:8080", "~/api", "http://h:8080/api"),
+    ("http://h:8080/api", "~/api", "http://h:8080/api"),
+    ("http://h:8080/octopus", "~/api", "http://h:8080/octopus/api"),
+    ("http://h:8080/octopus/", "/api/Spaces-1", "http://h:8080/api/Spaces-1"),
+])
+def test_links_resolve_against_the_server_root(lookalike: Loaded, address: str, link: str, expected: str) -> None:
+    from Octopus.Client import OctopusServerEndpoint  # type: ignore[import-not-found]
+
+    assert OctopusServerEndpoint(address).OctopusServer.Resolve(link).ToString() == expected
+
+
+ERROR_BODY = json.dumps({"ErrorMessage": "Something went wrong", "Errors": ["first error", "second error"],
+                         "HelpText": "Try X", "FullException": "boom", "Details": {"Field": "Name"}})
+
+
+@pytest.mark.parametrize("status, exception, message", [
+    (400, "OctopusValidationException", "Something went wrong\n\n - first error\n - second error\n"),
+    (409, "OctopusValidationException", "Something went wrong\n\n - first error\n - second error\n"),
+    (401, "OctopusSecurityException", "Something went wrong"),
+    (403, "OctopusSecurityException", "Something went wrong"),
+    (404, "OctopusResourceNotFoundException", "Something went wrong"),
+    (405, "OctopusMethodNotAllowedFoundException", "Something went wrong"),
+    (500, "OctopusServerException", "Octopus Server returned an error: Something went wrong\nServer exception: \nboom\n-----------------------\n"),
+    (418, "OctopusServerException", "Octopus Server returned an error: Something went wrong\nServer exception: \nboom\n-----------------------\n"),
+])
+def test_status_codes_become_the_real_exceptions(lookalike: Loaded, status: int, exception: str, message: str) -> None:
+    from Octopus.Client.Exceptions import OctopusExceptionFactory  # type: ignore[import-not-found]
+
+    error = OctopusExceptionFactory.CreateException(status, ERROR_BODY)
+    assert error.GetType().FullName == f"Octopus.Client.Exceptions.{exception}"
+    assert error.HttpStatusCode == status and error.Message == message
+    if exception == "OctopusValidationException":
+        assert list(error.Errors) == ["first error", "second error"] and error.HelpText == "Try X"
+        assert error.ErrorMessage == "Something went wrong"
+
+
+def test_error_bodies_that_are_not_octopus_json(lookalike: Loaded) -> None:
+    from Octopus.Client.Exceptions import OctopusExceptionFactory  # type: ignore[import-not-found]
+
+    assert OctopusExceptionFactory.CreateException(401, "").Message == "The server returned a status code of 401: "
+    assert OctopusExceptionFactory.CreateException(404, "<html>gone</html>").Message == "<html>gone</html>"
+    assert OctopusExceptionFactory.CreateException(502, "").GetType().Name == "OctopusServerException"
 
 
 # --- against a server ---------------------------------------------------------------------------
@@ -422,8 +493,12 @@ def test_predicates_ids_and_paging(lookalike: Loaded, server: Server, seeded: Se
     assert sorted(p.Id for p in by_ids) == wanted
 
     pages = []
-    projects.Paginate(System.Func[ResourceCollection[ProjectResource], System.Boolean](
-        lambda page: pages.append(page.Items.Count) or True))
+
+    def next_page(page: Any) -> bool:
+        pages.append(page.Items.Count)
+        return True
+
+    projects.Paginate(System.Func[ResourceCollection[ProjectResource], System.Boolean](next_page))
     assert sum(pages) == len(everything)
     assert isinstance(space, SpaceResource)
 
