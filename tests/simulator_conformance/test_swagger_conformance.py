@@ -22,8 +22,17 @@ from .swagger import SwaggerDescription
 
 Exchange = Tuple[str, str, int, Any]  # method, path, status, body
 
-# Collections that have no ``/all`` route in the reference description.
+# Collections that have no ``/all`` route, or no PUT, in the reference description.
 WITHOUT_ALL = {"releases", "deployments", "tasks"}
+WITHOUT_PUT = {"deployments", "tasks"}
+# What the modify check changes (Description where the resource has one).
+MODIFICATIONS: Dict[str, Dict[str, Any]] = {
+    name: {"Description": "changed"}
+    for name in ("spaces", "teams", "environments", "machinepolicies", "projectgroups", "lifecycles", "projects",
+                 "tenants", "channels")
+}
+MODIFICATIONS.update({"users": {"DisplayName": "Changed Name"}, "machines": {"Roles": ["changed-role"]},
+                      "feeds": {"Name": "Changed Feed"}, "releases": {"ReleaseNotes": "changed"}})
 
 
 @dataclass
@@ -32,6 +41,7 @@ class Collection:
 
     exchanges: Dict[str, Exchange] = field(default_factory=dict)
     failures: List[str] = field(default_factory=list)
+    responses: Dict[str, httpx.Response] = field(default_factory=dict)
 
 
 class Population:
@@ -44,6 +54,7 @@ class Population:
     def record(self, collection: str, kind: str, method: str, path: str, **kwargs: Any) -> Optional[Any]:
         entry = self.collections.setdefault(collection, Collection())
         response = self.api.request(method, path, **kwargs)
+        entry.responses[kind] = response
         try:
             body = response.json() if response.content else None
         except ValueError:
@@ -61,8 +72,11 @@ class Population:
             resource = self.record(name, "create", "POST", base, json=create)
         if resource is None:
             return None
-        self.record(name, "get", "GET", f"{base}/{resource['Id']}")
+        fetched = self.record(name, "get", "GET", f"{base}/{resource['Id']}")
         self.record(name, "list", "GET", base)
+        if create is not None and fetched is not None and name not in WITHOUT_PUT:
+            # A real PUT, as the TypeScript client sends it; its response is the modified resource.
+            self.record(name, "modify", "PUT", f"{base}/{resource['Id']}", json=dict(fetched, **MODIFICATIONS.get(name, {})))
         if name not in WITHOUT_ALL:
             self.record(name, "all", "GET", f"{base}/all")
         return resource
@@ -191,6 +205,7 @@ def _populate(api: httpx.Client, owner_id: str) -> Population:
     if machines and "get" in machines.exchanges:
         machine = machines.exchanges["get"][3]
         population.record("machine connection", "get", "GET", machine["Links"]["Connection"])
+        population.record("machine tasks", "get", "GET", f"{s}/machines/{machine['Id']}/tasks")
     return population
 
 
@@ -203,16 +218,18 @@ COLLECTIONS = [
     "spaces", "users", "teams", "environments", "machinepolicies", "machines", "projectgroups",
     "lifecycles", "projects", "feeds", "tenants", "channels", "releases", "deployments", "tasks",
 ]
-KINDS = ["create", "get", "list", "all"]
+KINDS = ["create", "get", "list", "all", "modify"]
 CASES = [
     (name, kind)
     for name in COLLECTIONS
     for kind in KINDS
-    if not (name == "tasks" and kind == "create") and not (name in WITHOUT_ALL and kind == "all")
+    if not (name == "tasks" and kind == "create")
+    and not (name in WITHOUT_ALL and kind == "all")
+    and not (name in WITHOUT_PUT and kind == "modify")
 ]
 RELATED = [
     "deploymentprocesses", "variables", "root document", "user api keys", "task details", "project channels",
-    "project releases", "release deployments", "environment machines", "machine connection",
+    "project releases", "release deployments", "environment machines", "machine connection", "machine tasks",
 ]
 CASES += [(name, "get") for name in RELATED]
 
@@ -244,6 +261,28 @@ def test_response_matches_swagger_definition(
     method, path, status, body = _exchange(population, name, kind)
     problems = swagger.response_errors(method, path, status, body)
     assert not problems, f"{method} {path} ({status}) breaks its Swagger definition:\n" + "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("name", [n for n in COLLECTIONS if n != "tasks"])
+def test_create_answers_201_with_a_location_that_leads_to_the_resource(population: Population, name: str) -> None:
+    """Octopus.Client's Create needs ``Location`` (root-relative) and GETs it (protocol notes S7)."""
+    method, path, status, body = _exchange(population, name, "create")
+    location = population.collections[name].responses["create"].headers.get("location", "")
+    assert status == 201, f"POST {path} answered {status}"
+    assert location.startswith("/api/") and "://" not in location, f"POST {path}: Location {location!r}"
+    fetched = population.api.get(location)
+    assert fetched.status_code == 200 and fetched.json()["Id"] == body["Id"], location
+
+
+@pytest.mark.parametrize("name", sorted(MODIFICATIONS))
+def test_modify_returns_the_modified_resource(population: Population, name: str) -> None:
+    """The TypeScript client's ``modify`` returns the PUT response as the modified resource."""
+    method, path, status, body = _exchange(population, name, "modify")
+    for key, value in MODIFICATIONS[name].items():
+        assert body.get(key) == value, f"PUT {path}: {key} is {body.get(key)!r}, not {value!r}"
+    again = population.api.get(path).json()
+    for key, value in MODIFICATIONS[name].items():
+        assert again.get(key) == value, f"GET {path} after PUT: {key} is {again.get(key)!r}"
 
 
 # Properties a real server leaves out: write-only secrets, and what the canned real responses lack.
