@@ -80,6 +80,16 @@ def environment_name(name: str) -> str:
     return name.replace(".", "_").upper()
 
 
+def _from_environment(name: str, env: Mapping[str, str]) -> Optional[str]:
+    # OCTOPUS_WEB_SERVERURI as community step templates write it; also the spellings the
+    # bootstrap reads (Octopus_Tentacle_Agent_ProgramDirectoryPath) and the name itself.
+    for candidate in (environment_name(name), name.replace(".", "_"), name):
+        value = env.get(candidate)
+        if value:
+            return value
+    return None
+
+
 def _find_getter() -> Optional[VariableGetter]:
     # The step script's globals are on the call stack: its module-level code called us.
     frame = inspect.currentframe()
@@ -107,7 +117,7 @@ def in_step(environ: Optional[Mapping[str, str]] = None) -> bool:
     """Whether Octopus variables are at hand: a ``get_octopusvariable`` function, or the
     server's address in the environment."""
     env = os.environ if environ is None else environ
-    return _find_getter() is not None or bool(env.get(environment_name(SERVER_URI)))
+    return _find_getter() is not None or bool(_from_environment(SERVER_URI, env))
 
 
 def variable(name: str, default: Optional[str] = None, *, environ: Optional[Mapping[str, str]] = None) -> str:
@@ -125,7 +135,7 @@ def variable(name: str, default: Optional[str] = None, *, environ: Optional[Mapp
         except KeyError:  # some step templates' stand-ins raise for unknown names
             value = None
     if value in (None, ""):
-        value = env.get(environment_name(name))
+        value = _from_environment(name, env)
     if value not in (None, ""):
         return str(value)
     if default is not None:

@@ -9,7 +9,8 @@ from typing import Any, List
 import pytest
 
 from octoclr.errors import FeedError
-from tests.samples.harness import LOOKALIKE_VERSION, ServerFacts, run_python, script_environment
+from tests.samples.harness import ServerFacts, run_python, script_environment
+from tests.support.lookalike import CLIENT_VERSION
 
 # The documentation's flows, in the order the demo walks through them.
 SECTIONS = [
@@ -50,7 +51,7 @@ def test_demo_walks_through_every_documented_flow(
     assert titles[0] == f"Bootstrapping Octopus.Client from {lookalike_source}"
 
     said = results(out)
-    assert said[0].startswith(f"Octopus.Client {LOOKALIKE_VERSION} (")
+    assert said[0].startswith(f"Octopus.Client {CLIENT_VERSION} (")
     assert f" on {runtime_name} " in said[0]
     root, me, machine = demo_facts.root, demo_facts.current_user, demo_facts.machine_1
     space = demo_facts.demo_space

@@ -13,10 +13,13 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence
 
 import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from tests.support.lookalike import LookalikeBuild
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
@@ -172,47 +175,29 @@ def live_simulator() -> Iterator[ServerFacts]:
 # --- the look-alike client, built once per session ------------------------------------------
 
 
-@dataclass(frozen=True)
-class LookalikeBuild:
-    feed_dir: Path  # a folder of .nupkg files: Octopus.Client and Newtonsoft.Json
-    dlls: Mapping[str, Path]  # target framework -> Octopus.Client.dll
-    newtonsoft_dll: Path
-
-
-def build_lookalike(build_dir: Path) -> LookalikeBuild:
-    """Compile the look-alike Octopus.Client for net45 and netstandard2.0 and pack it beside
-    Debian's Newtonsoft.Json package, in a folder that serves as ``OCTOCLR_SOURCE``."""
-    import shutil
-
-    from tests.support.csharp import compile_library, mcs_available
-    from tests.support.nupkg import NEWTONSOFT_NUPKG, build_test_client, newtonsoft_dll
+@pytest.fixture(scope="session")
+def lookalike(build_dir: Path) -> "LookalikeBuild":
+    """The look-alike Octopus.Client compiled for net45 and netstandard2.0 (tests/support/lookalike.py)."""
+    from tests.support.csharp import mcs_available
+    from tests.support.lookalike import build_lookalike
+    from tests.support.nupkg import NEWTONSOFT_NUPKG
 
     if not mcs_available():
         pytest.skip("mcs (mono-devel) is needed to build the look-alike Octopus.Client")
     if not NEWTONSOFT_NUPKG.is_file():
         pytest.skip(f"{NEWTONSOFT_NUPKG} is needed (Debian package nupkg-newtonsoft.json.6.0.8)")
-    sources = sorted((REPO / "tests" / "lookalike" / "Octopus.Client").rglob("*.cs"))
-    newtonsoft = newtonsoft_dll(build_dir)
-    dlls = {}
-    for framework in ("net45", "netstandard2.0"):
-        output = build_dir / "lookalike" / framework / "Octopus.Client.dll"
-        dlls[framework] = compile_library(sources, output, framework=framework, references=[newtonsoft])
-    feed_dir = build_dir / "lookalike-feed"
-    build_test_client(feed_dir, LOOKALIKE_VERSION, dlls)
-    shutil.copy2(NEWTONSOFT_NUPKG, feed_dir / NEWTONSOFT_NUPKG.name.lower())
-    return LookalikeBuild(feed_dir, dlls, newtonsoft)
-
-
-#: The version the look-alike is packed at: the public surface it follows.
-LOOKALIKE_VERSION = "22.5.0"
-
-
-@pytest.fixture(scope="session")
-def lookalike(build_dir: Path) -> LookalikeBuild:
     return build_lookalike(build_dir)
 
 
 @pytest.fixture(scope="session")
-def lookalike_source(lookalike: LookalikeBuild) -> Path:
-    """A folder holding the look-alike Octopus.Client nupkg and its Newtonsoft.Json, for OCTOCLR_SOURCE."""
-    return lookalike.feed_dir
+def lookalike_source(lookalike: "LookalikeBuild", build_dir: Path) -> Path:
+    """A folder with the look-alike Octopus.Client nupkg and Debian's Newtonsoft.Json, for OCTOCLR_SOURCE."""
+    import shutil
+
+    from tests.support.lookalike import pack_lookalike
+    from tests.support.nupkg import NEWTONSOFT_NUPKG
+
+    folder = build_dir / "lookalike-source"
+    pack_lookalike(build_dir, output_dir=folder)
+    shutil.copy2(NEWTONSOFT_NUPKG, folder / NEWTONSOFT_NUPKG.name.lower())
+    return folder

@@ -12,14 +12,12 @@ from typing import Dict, Iterator, List
 import pytest
 
 from tests.support.feed import NuGetTestFeed
-from tests.samples.harness import SAMPLES, LookalikeBuild, ServerFacts, lines_with, run_ok, script_environment
+from tests.support.lookalike import LookalikeBuild
+from tests.samples.harness import SAMPLES, ServerFacts, lines_with, run_ok, script_environment
 
 HERE = Path(__file__).resolve().parent
 CALAMARI_LIKE = HERE / "calamari_like.py"
 
-# The build each runtime takes from a program folder: a Linux Tentacle ships the .NET Core
-# build, a Windows one the .NET Framework build (which Mono runs).
-FRAMEWORK_OF_RUNTIME = {"coreclr": "netstandard2.0", "mono": "net45"}
 
 STEP_SCRIPT = """\
 import octoclr.runtime
@@ -37,11 +35,15 @@ for project in repository.projects.get_all():
 
 @pytest.fixture
 def tentacle_folder(tmp_path: Path, runtime_name: str, lookalike: LookalikeBuild) -> Path:
-    """The program folder of a Tentacle installed on Linux, with the client it ships."""
+    """The program folder of a Tentacle installed on Linux, with the client it ships: the
+    build the runtime takes (.NET Core's on CoreCLR, .NET Framework's on Mono) and its
+    Newtonsoft.Json."""
     folder = tmp_path / "opt" / "octopus" / "tentacle"
     folder.mkdir(parents=True)
-    shutil.copy2(lookalike.dlls[FRAMEWORK_OF_RUNTIME[runtime_name]], folder / "Octopus.Client.dll")
-    shutil.copy2(lookalike.newtonsoft_dll, folder / "Newtonsoft.Json.dll")
+    # Debian's Newtonsoft.Json is the net45 build; on CoreCLR it needs the test stand-in of
+    # System.Security.Permissions beside it (a real Tentacle ships a .NET Core Newtonsoft).
+    for assembly in lookalike.assemblies(runtime_name):
+        shutil.copy2(assembly, folder / assembly.name)
     agent = folder / "Tentacle"
     agent.write_text("#!/bin/sh\nexit 0\n")
     agent.chmod(agent.stat().st_mode | stat.S_IXUSR)
@@ -49,9 +51,9 @@ def tentacle_folder(tmp_path: Path, runtime_name: str, lookalike: LookalikeBuild
 
 
 @pytest.fixture
-def feed(lookalike: LookalikeBuild) -> Iterator[NuGetTestFeed]:
+def feed(lookalike_source: Path) -> Iterator[NuGetTestFeed]:
     """A feed that would serve the client: the step must never ask it."""
-    with NuGetTestFeed(sorted(lookalike.feed_dir.glob("*.nupkg"))) as running:
+    with NuGetTestFeed(sorted(lookalike_source.glob("*.nupkg"))) as running:
         yield running
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import os
 import runpy
 from pathlib import Path
 from typing import Any, Dict, Iterator
@@ -12,19 +13,11 @@ import pytest
 import octoclr
 import octoclr.step as step
 
-STEP_VARIABLE_ENV = (
-    "OCTOPUS_WEB_SERVERURI",
-    "OCTOPUS_WEB_BASEURL",
-    "OCTOPUS_SPACE_ID",
-    "OCTOPUS_TENTACLE_AGENT_PROGRAMDIRECTORYPATH",
-    "APIKEY",
-)
-
-
 @pytest.fixture(autouse=True)
 def outside_octopus(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in STEP_VARIABLE_ENV:
-        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if name.upper().startswith("OCTOPUS") or name.upper() == "APIKEY":
+            monkeypatch.delenv(name)
     yield
 
 
