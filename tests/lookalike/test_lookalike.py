@@ -540,6 +540,37 @@ def test_json_serialization_is_the_rest_shape(lookalike: Loaded, server: Server,
     assert back.Endpoint.GetType().Name == "CloudRegionEndpointResource" and back.Name == machine.Name
 
 
+def test_space_mismatch_is_refused_before_any_request(lookalike: Loaded, server: Server, seeded: Seeded) -> None:
+    from Octopus.Client import OctopusClient  # type: ignore[import-not-found]
+    from Octopus.Client.Exceptions import ResourceSpaceDoesNotMatchRepositorySpaceException  # type: ignore[import-not-found]
+    from Octopus.Client.Model import EnvironmentResource  # type: ignore[import-not-found]
+
+    client = OctopusClient(_endpoint(server))
+    space = client.ForSystem().Spaces.Get(seeded.space_id)
+    sent = []
+    client.SendingOctopusRequest += lambda request: sent.append(f"{request.Method} {request.Uri}")
+    environment = EnvironmentResource()
+    environment.Name = "Elsewhere"
+    environment.SpaceId = "Spaces-999"
+    in_space = client.ForSpace(space)
+    with pytest.raises(ResourceSpaceDoesNotMatchRepositorySpaceException):
+        in_space.Environments.Create(environment)
+    assert not [request for request in sent if request.startswith("POST")]
+
+
+def test_version_gated_repositories_check_the_server_version(lookalike: Loaded) -> None:
+    from Octopus.Client import OctopusRepository, OctopusServerEndpoint  # type: ignore[import-not-found]
+
+    testing = pytest.importorskip("octoclr.testing", reason="the simulator (octoclr.testing.Simulator) is not available")
+    System = lookalike.System
+    with testing.Simulator(seed=None, version="2018.12.0") as old:
+        repository = OctopusRepository(OctopusServerEndpoint(old.url, old.api_key))
+        with pytest.raises(System.NotSupportedException) as refused:
+            repository.Teams.FindAll()
+        assert "2019.1.0" in str(refused.value.Message)
+        assert repository.Environments.FindAll() is not None
+
+
 # --- the unrelated library ------------------------------------------------------------------------
 
 
