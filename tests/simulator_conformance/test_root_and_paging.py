@@ -203,3 +203,24 @@ def test_skip_and_take_select_a_window(api: httpx.Client, simulator_pages: Dict[
     page = api.get(simulator_pages["base"], params={"skip": 45, "take": 10}).json()
     assert [item["Id"] for item in page["Items"]] == in_order[45:55]
     assert page["ItemsPerPage"] == 10
+
+
+@pytest.mark.parametrize("which", ["root document", "default space root"])
+def test_every_collection_link_answers(
+    which: str, root: Dict[str, Any], api: httpx.Client, current_user: Dict[str, Any]
+) -> None:
+    """A ``…{/id}`` link the server advertises is a collection a client may list: it must answer."""
+    if which == "root document":
+        links = root["Links"]
+    else:
+        (space,) = [s for s in api.get(current_user["Links"]["Spaces"]).json() if s["IsDefault"]]
+        links = api.get(space["Links"]["SpaceHome"]).json()["Links"]
+    failing = {}
+    for name, template in sorted(links.items()):
+        path = template.split("{", 1)[0]
+        if not template[len(path):].startswith("{/id}") or "{" in path:
+            continue
+        response = api.get(path)
+        if response.status_code != 200:
+            failing[name] = f"GET {path} → {response.status_code}"
+    assert not failing, f"advertised collections that do not answer: {failing}"

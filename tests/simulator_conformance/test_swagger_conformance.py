@@ -332,31 +332,66 @@ def _collection_links(links: Dict[str, str], prefix: str) -> Dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize("scope", ["default space", "system"])
-def test_every_served_collection_page_matches_swagger(
-    api: httpx.Client, swagger: SwaggerDescription, current_user: Dict[str, Any], scope: str
-) -> None:
-    """Seeded and created data alike: the first page of every collection the root documents link to."""
+def _served_collections(api: httpx.Client, current_user: Dict[str, Any], scope: str) -> Dict[str, str]:
+    """Every collection that the root document (system) or the default space root links to."""
     if scope == "system":
         collections = _collection_links(api.get("/api").json()["Links"], "/api/")
-        collections.pop("spaces", None)  # and the space-scoped ones are covered by the other case
-        collections = {k: v for k, v in collections.items() if not k.startswith("Spaces-")}
+        collections.pop("spaces", None)  # checked with the population
     else:
         (space,) = [s for s in api.get(current_user["Links"]["Spaces"]).json() if s["IsDefault"]]
         links = api.get(space["Links"]["SpaceHome"]).json()["Links"]
         collections = _collection_links(links, f"/api/{space['Id']}/")
     assert collections, "no collection links found"
+    return collections
+
+
+@pytest.fixture(scope="module")
+def served_pages(api: httpx.Client, swagger: SwaggerDescription, current_user: Dict[str, Any]) -> Dict[str, Any]:
+    """scope → collection → (path, response) for the first page of every served collection."""
+    pages: Dict[str, Any] = {}
+    for scope in ("default space", "system"):
+        pages[scope] = {}
+        for segment, path in sorted(_served_collections(api, current_user, scope).items()):
+            try:
+                swagger.operation("GET", path, 200)
+            except LookupError:
+                continue  # a collection newer than the 2020.5 description: nothing to compare with
+            pages[scope][segment] = (path, api.get(path))
+    return pages
+
+
+@pytest.mark.parametrize("scope", ["default space", "system"])
+def test_every_served_collection_page_matches_swagger(
+    served_pages: Dict[str, Any], swagger: SwaggerDescription, scope: str
+) -> None:
+    """Seeded and created data alike: the first page of every collection the root documents link to."""
     problems: Dict[str, List[str]] = {}
-    for segment, path in sorted(collections.items()):
-        try:
-            swagger.operation("GET", path, 200)
-        except LookupError:
-            continue  # a collection newer than the 2020.5 description: nothing to compare with
-        response = api.get(path)
+    for segment, (path, response) in served_pages[scope].items():
         if response.status_code != 200:
-            problems[segment] = [f"GET {path}: {response.status_code} {response.text[:200]}"]
+            problems[segment] = [f"GET {path}: {response.status_code} {response.text[:160]}"]
             continue
         found = swagger.response_errors("GET", path, 200, response.json())
         if found:
             problems[segment] = found[:5]
     assert not problems, "collections whose pages break the description:\n" + json.dumps(problems, indent=1)
+
+
+@pytest.mark.parametrize("scope", ["default space", "system"])
+def test_every_served_item_carries_every_property_of_its_definition(
+    served_pages: Dict[str, Any], swagger: SwaggerDescription, scope: str
+) -> None:
+    missing: Dict[str, List[str]] = {}
+    for segment, (path, response) in served_pages[scope].items():
+        if response.status_code != 200:
+            continue  # reported by the test above
+        page_definition = swagger.definition_name(swagger.operation("GET", path, 200).schema) or ""
+        item_definition = page_definition.replace("ResourceCollection_of_", "", 1)
+        if item_definition not in swagger.definitions:
+            continue
+        expected = set(swagger.properties_of(item_definition)) - NOT_SERVED
+        for item in response.json()["Items"]:
+            lacking = sorted(expected - set(item))
+            if lacking:
+                missing[f"{segment} ({item_definition})"] = lacking
+                break
+    assert not missing, "served items lack properties a real server sends:\n" + json.dumps(missing, indent=1)
