@@ -112,6 +112,7 @@ class Simulator:
             self._workdir = Path(tempfile.mkdtemp(prefix="octoclr-simulator-"))
         ready = self._workdir / "ready.json"
         ready.unlink(missing_ok=True)
+        self.url = ""  # learnt from the ready file: with port 0 every start gets a new port
         command = [sys.executable, "-m", "octoclr.simulator", "--host", self.host, "--port", str(self.port),
                    "--seed", self._seed_argument(), "--version", self.version, "--admin-username", self.username,
                    "--task-duration", str(self.task_duration), "--ready-file", str(ready)]
@@ -124,7 +125,11 @@ class Simulator:
             self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env)
         finally:
             log.close()
-        self._wait_until_ready(ready)
+        try:
+            self._wait_until_ready(ready)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def _seed_argument(self) -> str:
@@ -153,7 +158,6 @@ class Simulator:
                 except (urllib.error.URLError, OSError):
                     pass
             time.sleep(0.02)
-        self.stop()
         raise SimulatorError(f"The simulator did not answer on /api within {self.startup_timeout:.0f} s. "
                              f"Its log:\n{self._log_tail()}")
 
@@ -176,7 +180,7 @@ class Simulator:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        self.url = "" if self.port == 0 else self.url
+        self.url = ""
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
@@ -192,7 +196,6 @@ class Simulator:
         """Stop and start again with the same data file and credentials (a new port if it was 0)."""
         if self.running:
             self.stop()
-        self.url = ""
         return self.start()
 
     # --- control routes ------------------------------------------------------------------
