@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import time
 from contextlib import closing
-from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from http.cookies import SimpleCookie
 from typing import Any, Dict, Iterator, List, Tuple
 
@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from .conftest import DOTNET_USER_AGENT, create_space, dotnet_body, dotnet_headers, error_body_problems, unique
+from .swagger import SwaggerDescription
 
 
 @pytest.fixture(scope="module")
@@ -697,3 +698,59 @@ def test_every_resource_has_a_self_link_that_leads_back_to_it(
             if again.status_code != 200 or again.json().get("Id") != item["Id"]:
                 broken[f"{name} {item['Id']}"] = f"{self_link} → {again.status_code}"
     assert not broken, broken
+
+
+def newtonsoft_resource(swagger: SwaggerDescription, definition: str, **given: Any) -> Dict[str, Any]:
+    """A new resource as Octopus.Client writes it (§0.1): every property present, unset ones null,
+    collections empty, enums as strings, Id/LastModifiedOn/LastModifiedBy left out, Links last."""
+    body: Dict[str, Any] = {}
+    for name, schema in sorted(swagger.properties_of(definition).items()):
+        if name in ("Id", "LastModifiedOn", "LastModifiedBy", "Links"):
+            continue
+        kind = schema.get("type")
+        if kind == "array":
+            body[name] = []
+        elif kind == "boolean":
+            body[name] = False
+        elif kind == "integer":
+            body[name] = 0
+        elif "enum" in schema:
+            body[name] = schema["enum"][0]
+        else:
+            body[name] = None
+    body.update(given)
+    body["Links"] = {}
+    return body
+
+
+def test_create_accepts_every_property_as_the_dotnet_client_writes_it(
+    dotnet: httpx.Client, api: httpx.Client, current_user: Dict[str, Any], swagger: SwaggerDescription
+) -> None:
+    """§0.1: nulls are written out for every unset property; the server must take them as "unset"."""
+    space = create_space(api, current_user["Id"])
+    links = api.get(space["Links"]["SpaceHome"]).json()["Links"]
+    created: Dict[str, Any] = {}
+    refused: Dict[str, str] = {}
+
+    def create(link: str, definition: str, **given: Any) -> None:
+        body = newtonsoft_resource(swagger, definition, **given)
+        response = dotnet.post(expand(links[link]), content=dotnet_body(body), headers={"Expect": "100-continue"})
+        if response.status_code == 201:
+            created[link] = dotnet.get(response.headers["location"]).json()
+        else:
+            refused[link] = f"{response.status_code} {response.text[:300]}"
+
+    create("Environments", "EnvironmentResource", Name=unique("Env"))
+    create("ProjectGroups", "ProjectGroupResource", Name=unique("Group"))
+    create("Lifecycles", "LifecycleResource", Name=unique("Lifecycle"))
+    if "ProjectGroups" in created and "Lifecycles" in created:
+        create("Projects", "ProjectResource", Name=unique("Project"), TenantedDeploymentMode="Untenanted",
+               ProjectGroupId=created["ProjectGroups"]["Id"], LifecycleId=created["Lifecycles"]["Id"])
+    if "Environments" in created:
+        create("Machines", "DeploymentTargetResource", Name=unique("web"), Roles=["web"],
+               EnvironmentIds=[created["Environments"]["Id"]], Endpoint={"CommunicationStyle": "None"},
+               TenantedDeploymentParticipation="Untenanted")
+    create("Feeds", "FeedResource", Name=unique("Feed"), FeedType="NuGet", FeedUri="https://api.nuget.org/v3/index.json")
+    assert not refused, f"bodies written as the .NET client writes them were refused: {refused}"
+    for link, resource in created.items():
+        assert resource["SpaceId"] == space["Id"], (link, resource.get("SpaceId"))
