@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import time
 import uuid
 import zipfile
 from pathlib import Path
@@ -20,8 +22,12 @@ import pytest
 
 from tests.support.csharp import mcs_available
 from tests.support.lookalike import CLIENT_VERSION, FRAMEWORKS, build_acme, build_lookalike, pack_lookalike
+from tests.support.nupkg import NEWTONSOFT_NUPKG
 
-pytestmark = pytest.mark.skipif(not mcs_available(), reason="mcs (Mono's C# compiler) is needed to build the look-alike")
+pytestmark = [
+    pytest.mark.skipif(not mcs_available(), reason="mcs (Mono's C# compiler) is needed to build the look-alike"),
+    pytest.mark.skipif(not NEWTONSOFT_NUPKG.is_file(), reason=f"{NEWTONSOFT_NUPKG} is needed (Debian's nupkg-newtonsoft.json)"),
+]
 
 
 # --- building -----------------------------------------------------------------------------------
@@ -270,6 +276,26 @@ def test_error_bodies_that_are_not_octopus_json(lookalike: Loaded) -> None:
     assert OctopusExceptionFactory.CreateException(401, "").Message == "The server returned a status code of 401: "
     assert OctopusExceptionFactory.CreateException(404, "<html>gone</html>").Message == "<html>gone</html>"
     assert OctopusExceptionFactory.CreateException(502, "").GetType().Name == "OctopusServerException"
+
+
+def test_an_unreachable_server_is_retried_then_reported(lookalike: Loaded) -> None:
+    from Octopus.Client import OctopusRepository, OctopusServerEndpoint  # type: ignore[import-not-found]
+
+    System = lookalike.System
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # The real client retries the root document for 60 s; the look-alike reads a shorter limit for tests.
+    System.Environment.SetEnvironmentVariable("OCTOCLR_LOOKALIKE_ROOT_RETRY_SECONDS", "0")
+    try:
+        began = time.monotonic()
+        with pytest.raises(System.Exception) as failed:
+            OctopusRepository(OctopusServerEndpoint(f"http://127.0.0.1:{port}", "API-X")).Machines.FindAll()
+        assert 2.5 < time.monotonic() - began < 20  # three retries about a second apart
+    finally:
+        System.Environment.SetEnvironmentVariable("OCTOCLR_LOOKALIKE_ROOT_RETRY_SECONDS", None)
+    assert failed.value.Message == "Unable to connect to the Octopus Deploy server. See the inner exception for details."
+    assert failed.value.InnerException.GetType().FullName == "System.Net.WebException"
 
 
 # --- against a server ---------------------------------------------------------------------------
