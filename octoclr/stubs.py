@@ -417,7 +417,8 @@ class StubBuilder:
                 uninferable.append(method)
             else:
                 inferable.append(method)
-        if uninferable:
+        mixed = any(m.IsStatic for m in methods) and not all(m.IsStatic for m in methods)
+        if uninferable or mixed:
             helper = self._generic_helper(name, methods, module, bound, owner, extension)
             prefix = "ClassVar[" if static else ""
             return [f"{indent}{name}: {prefix}{helper}{']' if static else ''}"]
@@ -455,12 +456,16 @@ class StubBuilder:
         """
         helper = f"_{owner.replace('.', '_')}_{name}"
         arities = sorted({len(m.GetGenericArguments()) for m in methods if m.IsGenericMethodDefinition})
+        # The helper lives at module level, outside any generic class: the class's own
+        # type parameters are not in scope there.
+        bound = {key: "Any" for key in bound}
         calls: List[Tuple[str, str]] = []
         for method in methods:
             method_bound = dict(bound)
             if method.IsGenericMethodDefinition:
+                inferable = _type_arguments_inferable(method, extension)
                 for argument in method.GetGenericArguments():
-                    method_bound[str(argument.Name)] = "Any"
+                    method_bound[str(argument.Name)] = self.typevar(str(argument.Name), module) if inferable else "Any"
             signature = self._signature(method, module, method_bound, skip_first=extension)
             if signature is not None and signature not in {c[0] for c in calls}:
                 calls.append((signature, self._describe(method)))
@@ -639,9 +644,9 @@ class StubBuilder:
             methods = info.methods.get(dotnet, [])
             if not methods or not any(self._declared_here(t, m) for m in methods):
                 continue
-            static = all(m.IsStatic for m in methods)
-            if not static:
-                methods = [m for m in methods if not m.IsStatic]
+            # A name with static and instance overloads (a static factory beside an instance
+            # method) is reachable from the class and from instances: a callable attribute.
+            static = any(m.IsStatic for m in methods)
             lines.extend(self._method_lines(python, methods, module, bound, f"{owner}", static=static, indent=indent))
         for python, methods in sorted(self.extensions.get(_definition_name(t), {}).items()):
             if python in python_names:
