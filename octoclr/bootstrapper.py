@@ -34,6 +34,7 @@ from octoclr.errors import (
     BootstrapError,
     CorruptPackageError,
     IntegrityError,
+    LockFileError,
     NoCompatibleFrameworkError,
     PackageNotFoundError,
 )
@@ -134,11 +135,12 @@ def bootstrap(
     requirement = _requirement(version)
     cache = PackageCache(default_cache_root(cache_dir))
     lock_file = default_lock_path(lock_path)
+    lock_required = lock_path is not None  # the default one, in the current folder, is best effort
     lock = LockFile.load(lock_file)
     spec = describe_source(source)
 
     if spec.kind == "program-folder":
-        return _from_program_folder(spec, package_id, requirement, lock, cache)
+        return _from_program_folder(spec, package_id, requirement, lock, cache, lock_required)
 
     cached = _from_lock_and_cache(package_id, requirement, target, lock, cache, offline)
     if cached is not None:
@@ -160,7 +162,8 @@ def bootstrap(
 
     root = nodes[-1]
     _check_known_companions(root, nodes)
-    _record(lock_file, cache, nodes, LockedTarget(package_id, target.key, root.package.version, root.package.framework))
+    _record(lock_file, cache, nodes, LockedTarget(package_id, target.key, root.package.version, root.package.framework),
+            required=lock_required)
     return BootstrapResult(tuple(n.package for n in nodes), root.package.framework, spec.location, cache.root, lock_file, False)
 
 
@@ -514,23 +517,35 @@ def _locked(node: _Node) -> LockedPackage:
                          node.package.sha512, deps)
 
 
-def _record(lock_file: Path, cache: PackageCache, nodes: List[_Node], target: Optional[LockedTarget]) -> None:
-    """Merge what was installed into the lock file; other processes may be doing the same."""
+def _record(lock_file: Path, cache: PackageCache, nodes: List[_Node], target: Optional[LockedTarget],
+            *, required: bool) -> None:
+    """Merge what was installed into the lock file; other processes may be doing the same.
+
+    A lock file that was asked for must be written. The default one, in the current folder,
+    may sit in a folder we cannot write (a read-only checkout, ``/``): the packages are
+    verified and cached all the same, so that is a warning, not a failure.
+    """
     name = "lockfile-" + hashlib.sha1(str(lock_file).encode("utf-8")).hexdigest()[:16]
     with cache.lock(name):
         current = LockFile.load(lock_file)  # again: another process may have written it meanwhile
         for node in nodes:
             current.verify(node.package.id, node.package.version, node.package.sha512, node.source)
         updated = current.with_result([_locked(n) for n in nodes], target)
-        if updated != current or not lock_file.exists():
+        if updated == current and lock_file.exists():
+            return
+        try:
             updated.save(lock_file)
+        except LockFileError as exc:
+            if required:
+                raise
+            log.warning("%s The packages were not locked; pass --lock-file (lock_path=) to lock them.", exc)
 
 
 # --- an installed Octopus Server or Tentacle -----------------------------------------------------
 
 
 def _from_program_folder(spec: SourceSpec, package_id: str, requirement: VersionRange, lock: LockFile,
-                         cache: PackageCache) -> BootstrapResult:
+                         cache: PackageCache, lock_required: bool) -> BootstrapResult:
     from octoclr.nuget.download import hash_file
 
     if package_id.lower() != Path(data.program_folder_settings()["assembly"]).stem.lower():
@@ -550,6 +565,6 @@ def _from_program_folder(spec: SourceSpec, package_id: str, requirement: Version
     nodes = [_Node(p, spec.location, []) for p in packages]
     nodes[-1].requires = nodes[:-1]
     if lock.path is not None:
-        _record(lock.path, cache, nodes, None)
+        _record(lock.path, cache, nodes, None, required=lock_required)
     log.info("Using Octopus.Client %s from %s (%s)", client.version, spec.location, spec.origin)
     return BootstrapResult(tuple(packages), PROGRAM_FOLDER_FRAMEWORK, spec.location, cache.root, lock.path, False)

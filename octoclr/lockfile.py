@@ -189,9 +189,10 @@ class LockFile:
 
     def save(self, path: Union[str, Path, None] = None) -> None:
         target = Path(path or self.path or LOCK_FILE_NAME)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        temp: Optional[str] = None
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as sink:
                 json.dump(self.to_dict(), sink, indent=2)
                 sink.write("\n")
@@ -199,8 +200,11 @@ class LockFile:
                 os.fsync(sink.fileno())
             os.replace(temp, target)
         except OSError as exc:
-            Path(temp).unlink(missing_ok=True)
-            raise LockFileError(f"The lock file {target} cannot be written ({exc}).") from None
+            if temp is not None:
+                Path(temp).unlink(missing_ok=True)
+            raise LockFileError(
+                f"The lock file {target} cannot be written ({exc}). Give a writable path with --lock-file."
+            ) from None
 
     # --- queries -------------------------------------------------------------------------
 

@@ -72,3 +72,21 @@ def test_unknown_runtime_and_framework(cache_dir, lock_path) -> None:
         bootstrap(runtime="java", cache_dir=cache_dir, lock_path=lock_path)
     with pytest.raises(BootstrapError, match="not a target framework moniker"):
         bootstrap(framework="java8", cache_dir=cache_dir, lock_path=lock_path)
+
+
+def test_an_unwritable_default_lock_file_only_warns(feed, cache_dir, tmp_path, monkeypatch, caplog) -> None:
+    from octoclr.errors import LockFileError
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    import types
+
+    # Root may write anywhere, so the refusal is simulated, for the lock file's writes only.
+    monkeypatch.setattr("octoclr.lockfile.tempfile", types.SimpleNamespace(mkstemp=refuse))
+    result = bootstrap(version="8.2.0", source=feed.url, runtime="mono", cache_dir=cache_dir)
+    assert result.client.version == "8.2.0"
+    assert "were not locked" in caplog.text and not (tmp_path / "octoclr.lock.json").exists()
+    with pytest.raises(LockFileError, match="cannot be written.*Permission denied.*--lock-file"):
+        bootstrap(version="8.2.0", source=feed.url, runtime="mono", cache_dir=cache_dir,
+                  lock_path=tmp_path / "given" / "octoclr.lock.json")
