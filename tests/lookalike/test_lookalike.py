@@ -430,6 +430,25 @@ def test_async_client_create_and_machine_get(lookalike: Loaded, server: Server, 
         client.Dispose()
 
 
+def test_async_sign_in_and_errors_without_aggregate_wrappers(lookalike: Loaded, server: Server) -> None:
+    from Octopus.Client import OctopusAsyncClient  # type: ignore[import-not-found]
+    from Octopus.Client.Exceptions import OctopusResourceNotFoundException  # type: ignore[import-not-found]
+    from Octopus.Client.Model import LoginCommand  # type: ignore[import-not-found]
+
+    client = wait(OctopusAsyncClient.Create(_endpoint(server, with_key=False)))
+    try:
+        login = LoginCommand()
+        login.Username, login.Password = server.username, server.password
+        wait(client.Repository.Users.SignIn(login))
+        assert wait(client.Repository.Users.GetCurrent()).Username == server.username
+        with pytest.raises(OctopusResourceNotFoundException) as missing:
+            wait(client.Repository.Machines.Get("Machines-987654"))
+        assert missing.value.HttpStatusCode == 404
+        wait(client.SignOut())
+    finally:
+        client.Dispose()
+
+
 def test_async_calls_honour_a_cancelled_token(lookalike: Loaded, server: Server, seeded: Seeded) -> None:
     from Octopus.Client import OctopusAsyncClient  # type: ignore[import-not-found]
     from Octopus.Client.Model import MachineResource  # type: ignore[import-not-found]
