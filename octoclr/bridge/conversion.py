@@ -72,9 +72,16 @@ _DICTIONARY_DEFINITIONS = {
 }
 
 
+_dotnet_classes: Dict[type, bool] = {}
+
+
 def is_dotnet(value: Any) -> bool:
     """Whether ``value`` is a raw pythonnet object (an instance of a .NET type)."""
-    return isinstance(value, System.Object)
+    pyclass = type(value)
+    known = _dotnet_classes.get(pyclass)
+    if known is None:
+        known = _dotnet_classes[pyclass] = isinstance(value, System.Object)
+    return known
 
 
 def _proxy_module():
@@ -586,12 +593,14 @@ _property_converters: Dict[Any, Converter] = {}
 
 def to_python(value: Any, streaming: bool = False) -> Any:
     """A method result as Python sees it (lists copied; ``streaming`` enumerables lazily)."""
+    converter = _result_converters.get(type(value))
+    if converter is not None and not streaming:
+        return converter(value)
     if isinstance(value, _PLAIN):
         return value
     if streaming:
         return _iterate(value)
     pyclass = type(value)
-    converter = _result_converters.get(pyclass)
     if converter is None:
         converter = _result_converters[pyclass] = _make_converter(value, live=False)
     return converter(value)
@@ -599,10 +608,12 @@ def to_python(value: Any, streaming: bool = False) -> Any:
 
 def property_to_python(value: Any) -> Any:
     """A property or field value: collections stay live .NET views."""
+    converter = _property_converters.get(type(value))
+    if converter is not None:
+        return converter(value)
     if isinstance(value, _PLAIN):
         return value
     pyclass = type(value)
-    converter = _property_converters.get(pyclass)
     if converter is None:
         converter = _property_converters[pyclass] = _make_converter(value, live=True)
     return converter(value)
@@ -682,7 +693,7 @@ def _make_converter(value: Any, live: bool) -> Converter:
     if not live:
         if dotnet_type.IsArray or clr_type(System.Collections.IList).IsAssignableFrom(dotnet_type) or _is_generic_list(dotnet_type):
             return _to_list
-    return _proxy_module().wrap
+    return _proxy_module().wrap_dotnet
 
 
 def _is_generic_list(dotnet_type: Any) -> bool:

@@ -24,6 +24,7 @@ import decimal
 import json
 import threading
 import uuid
+from functools import lru_cache
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import clr
@@ -94,10 +95,9 @@ def _settings(style: str, for_type: Any) -> Any:
     if key not in cache:
         settings = client_serializer_settings(for_type) if style == "json" else None
         if settings is None:
+            # No converters: each one costs a check per value written. Enums arrive as
+            # numbers and the plan turns them into names.
             settings = System.Activator.CreateInstance(_newtonsoft["settings_type"])
-            if style == "python":
-                converter = System.Activator.CreateInstance(_newtonsoft["enum_converter"])
-                settings.Converters.Add(converter)
         cache[key] = settings
     return cache[key]
 
@@ -120,7 +120,7 @@ class Plan:
         self.fields: Dict[str, Tuple[str, Optional[Convert]]] = {}
 
     def apply(self, data: Any) -> Any:
-        if not isinstance(data, dict):
+        if data.__class__ is not dict:
             return _generic(data)
         fields = self.fields
         result = {}
@@ -128,9 +128,10 @@ class Plan:
             entry = fields.get(key)
             if entry is None:
                 result[to_snake(key)] = _generic(value)
+            elif entry[1] is None or value is None:
+                result[entry[0]] = value
             else:
-                name, convert = entry
-                result[name] = value if convert is None or value is None else convert(value)
+                result[entry[0]] = entry[1](value)
         return result
 
 
@@ -179,7 +180,9 @@ def _value_converter(dotnet_type: Any) -> Optional[Convert]:
     kind = target.kind
     if kind == "nullable":
         return _value_converter(target.element.type)  # type: ignore[union-attr]
-    if kind in ("string", "bool", "int", "enum", "char"):
+    if kind == "enum":
+        return _enum_names(dotnet_type)
+    if kind in ("string", "bool", "int", "char"):
         return None
     if kind == "float":
         return float
@@ -192,12 +195,12 @@ def _value_converter(dotnet_type: Any) -> Optional[Convert]:
     if kind in ("array", "list"):
         element = _value_converter(target.element.type)  # type: ignore[union-attr]
         if element is None:
-            return _generic
+            return None  # text, numbers, booleans: JSON already has them right
         return lambda items: [None if v is None else element(v) for v in items]
     if kind in ("dictionary", "dictionary_class"):
         value = _value_converter(target.value_type.type)  # type: ignore[union-attr]
         if value is None:
-            return _generic
+            return None
         return lambda items: {k: None if v is None else value(v) for k, v in items.items()}
     if kind == "object_class" or (dotnet_type.IsClass and dotnet_type.FullName not in ("System.Object", "System.String")):
         if reflection.is_public(dotnet_type) and not _is_collection(dotnet_type):
@@ -208,10 +211,28 @@ def _value_converter(dotnet_type: Any) -> Optional[Convert]:
     return _generic
 
 
+def _enum_names(enum_type: Any) -> Convert:
+    """Enum numbers (as Newtonsoft writes them by default) → member names, as property reads give."""
+    names: Dict[Any, str] = {}
+    for name in System.Enum.GetNames(enum_type):
+        names[int(System.Convert.ToInt64(System.Enum.Parse(enum_type, name)))] = str(name)
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        found = names.get(value)
+        if found is None:  # a combination of flags
+            found = names[value] = str(System.Enum.ToObject(enum_type, value).ToString())
+        return found
+
+    return convert
+
+
 def _is_collection(dotnet_type: Any) -> bool:
     return bool(reflection.clr_type(System.Collections.IEnumerable).IsAssignableFrom(dotnet_type))
 
 
+@lru_cache(maxsize=4096)  # resources share dates (defaults, one import run): parse each once
 def _parse_date(text: Any) -> Any:
     if not isinstance(text, str):
         return text

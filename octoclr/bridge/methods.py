@@ -23,6 +23,8 @@ import clr
 import System
 
 from octoclr.bridge import conversion, reflection
+from octoclr.bridge import exceptions as _exceptions
+from octoclr.bridge import tasks as _tasks
 from octoclr.bridge.conversion import ConversionError, Target, target
 from octoclr.bridge.names import to_snake
 from octoclr.bridge.reflection import TypeInfo, clr_type, pyclass_for
@@ -213,6 +215,7 @@ class MethodGroup:
         self.name = name
         self.overloads = [Overload(m, name) for m in methods]
         self._cache: Dict[Any, Overload] = {}
+        self._fast: Dict[Tuple[type, ...], Tuple[Overload, List[Any]]] = {}
 
     def doc(self) -> str:
         return "\n".join(o.signature for o in self.overloads)
@@ -272,9 +275,17 @@ class MethodGroup:
         return ""
 
     def call(self, raw_self: Any, args: Sequence[Any], kwargs: Dict[str, Any], type_arguments: Tuple[Any, ...] = ()) -> Any:
-        from octoclr.bridge import tasks
-        from octoclr.bridge.exceptions import convert_exception, is_dotnet_exception
-
+        # Fast path: positional arguments of types seen before, with a conversion plan.
+        if not kwargs and not type_arguments:
+            plan = self._fast.get(tuple(map(type, args)))
+            if plan is not None:
+                overload, converters = plan
+                try:
+                    converted = [a if c is None else c(a) for c, a in zip(converters, args)]
+                except ConversionError:
+                    pass  # a value-dependent rule failed (an enum name, say): resolve again
+                else:
+                    return self._invoke(overload, raw_self, converted, None)
         key = (tuple(map(type, args)), tuple(kwargs), type_arguments and tuple(reflection.type_key(t) for t in type_arguments))
         overload = self._cache.get(key)
         converted = None
@@ -289,21 +300,56 @@ class MethodGroup:
             overload, values = self.resolve(args, kwargs, type_arguments)
             converted, source = overload.convert(values, self.owner)
             self._cache[key] = overload
+            if not kwargs and not type_arguments:
+                self._remember(overload, args)
+        return self._invoke(overload, raw_self, converted, source)
+
+    def _remember(self, overload: Overload, args: Sequence[Any]) -> None:
+        """Keep a conversion plan for calls with the same positional argument types."""
+        parameters = overload.parameters
+        if len(args) != len(parameters) or any(p.is_params or p.is_token or p.target is None for p in parameters):
+            return
+        converters = []
+        for parameter, value in zip(parameters, args):
+            converters.append(_fast_converter(parameter.target, type(value), f"{self.owner}.{self.name}() argument {parameter.python_name}"))
+        self._fast[tuple(map(type, args))] = (overload, converters)
+
+    def _invoke(self, overload: Overload, raw_self: Any, converted: List[Any], source: Any) -> Any:
         if raw_self is None and not overload.is_static and not overload.is_constructor:
             raise TypeError(f"{self.owner}.{self.name} is an instance method; call it on an object")
         try:
             result = overload.invoke(raw_self, converted)
         except Exception as error:
-            if is_dotnet_exception(error):
-                raise convert_exception(error) from None
+            if _exceptions.is_dotnet_exception(error):
+                raise _exceptions.convert_exception(error) from None
             raise
         if overload.is_constructor:
             return result
         if overload.returns_task:
-            return tasks.wrap_task(result, source)
+            return _tasks.wrap_task(result, source)
         if overload.returns_void:
             return None
         return conversion.to_python(result, overload.streaming)
+
+
+_IDENTITY_KINDS = {str: ("string", "object"), int: ("int",), bool: ("bool",), float: ("float",)}
+
+
+def _fast_converter(parameter_target: Target, python_type: type, what: str) -> Any:
+    """None when pythonnet takes the value as it is, else a one-argument converter."""
+    from octoclr.bridge import proxy
+
+    if parameter_target.kind in _IDENTITY_KINDS.get(python_type, ()):
+        return None
+    if python_type is type(None) and parameter_target.nullable:
+        return None
+    if proxy.is_proxy_class(python_type):
+        return _raw_of_proxy
+    return lambda value: conversion.to_dotnet(value, parameter_target, what)
+
+
+def _raw_of_proxy(value: Any) -> Any:
+    return value._raw
 
 
 def _infer(overload: Overload, args: Sequence[Any]) -> Tuple[Any, ...]:

@@ -174,12 +174,13 @@ def is_proxy_class(value: Any) -> bool:
 class PropertyDescriptor:
     """A .NET property or field on a proxy class."""
 
-    __slots__ = ("entry", "owner_name", "target", "_doc")
+    __slots__ = ("entry", "owner_name", "target", "_doc", "_getter")
 
     def __init__(self, entry: PropertyEntry, owner_name: str) -> None:
         self.entry = entry
         self.owner_name = owner_name
         self.target: Any = None
+        self._getter: Any = None
         kind = "field" if entry.is_field else "property"
         access = "get; set;" if entry.writable else "get;"
         static = "static " if entry.is_static else ""
@@ -190,19 +191,31 @@ class PropertyDescriptor:
         return self._doc
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
-        entry = self.entry
+        getter = self._getter
+        if getter is not None and instance is not None:
+            # The common case, kept short: pythonnet's own descriptor, then the conversion.
+            try:
+                value = getter(instance._raw, None)
+            except Exception:
+                return self._read(instance._raw)
+            return _property_to_python(value)
         if instance is None:
-            if entry.is_static:
+            if self.entry.is_static:
                 return self._read(None)
             return self
+        if not self.entry.is_static:
+            try:
+                self._getter = self.entry.descriptor().__get__
+            except AttributeError:
+                pass
         return self._read(instance._raw)
 
     def _read(self, raw: Any) -> Any:
-        from octoclr.bridge.exceptions import convert_exception, is_dotnet_exception
-
         try:
             value = self.entry.get(raw)
         except Exception as error:
+            from octoclr.bridge.exceptions import convert_exception, is_dotnet_exception
+
             if is_dotnet_exception(error):
                 raise convert_exception(error) from None
             raise
@@ -223,6 +236,9 @@ class PropertyDescriptor:
             if is_dotnet_exception(error):
                 raise convert_exception(error) from None
             raise
+
+
+_property_to_python = conversion.property_to_python
 
 
 class MethodDescriptor:
@@ -340,6 +356,11 @@ def wrap(raw: Any) -> Any:
     """The proxy for a pythonnet object (other values are returned unchanged)."""
     if isinstance(raw, _PLAIN) or not conversion.is_dotnet(raw):
         return raw
+    return wrap_dotnet(raw)
+
+
+def wrap_dotnet(raw: Any) -> Any:
+    """:func:`wrap` for a value known to be a pythonnet object."""
     pyclass = type(raw)
     cls = _by_pyclass.get(pyclass)
     if cls is None:
@@ -355,12 +376,13 @@ def wrap(raw: Any) -> Any:
 
 
 def _make(cls: type, raw: Any) -> Any:
-    instance = object.__new__(cls)
-    _RAW_SLOT.__set__(instance, raw)
+    instance = _new(cls)
+    _set_raw(instance, raw)
     return instance
 
 
-_RAW_SLOT = Proxy.__dict__["_raw"]
+_new = object.__new__
+_set_raw = Proxy.__dict__["_raw"].__set__
 
 
 def unwrap(value: Any) -> Any:

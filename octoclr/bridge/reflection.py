@@ -98,6 +98,7 @@ class PropertyEntry:
     is_field: bool = False
     is_literal: bool = False
     _descriptor: Any = None
+    _getter: Any = None
 
     def descriptor(self) -> Any:
         if self._descriptor is None:
@@ -113,7 +114,10 @@ class PropertyEntry:
     def get(self, raw: Any) -> Any:
         if self.is_static or raw is None:
             return getattr(pyclass_for(self.declaring_type), self.name)
-        return self.descriptor().__get__(raw, None)
+        getter = self._getter
+        if getter is None:
+            getter = self._getter = self.descriptor().__get__
+        return getter(raw, None)
 
     def set(self, raw: Any, value: Any) -> None:
         if self.is_static or raw is None:

@@ -1,0 +1,173 @@
+"""Bridge figures, side by side in one run: proxies against raw pythonnet.
+
+    python bench/bridge.py [--runtime mono|coreclr] [--objects 10000]
+
+1. a proxied call against the same call through raw pythonnet (goal: at most 1.3x);
+2. ``to_dict`` of N resources against reading their properties one by one through raw
+   pythonnet (goal: at least 5x faster);
+3. 1,000 concurrent awaits of a .NET ``Task<int>``.
+
+Builds the bridge tests' C# library (tests/bridge/assets/Shop.cs) into a temporary folder.
+Figures are medians of several repeats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Callable, List, Tuple
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.support.csharp import compile_library  # noqa: E402
+
+NEWTONSOFT_NUPKG = Path("/usr/share/nupkg/Newtonsoft.Json.6.0.8.nupkg")
+SHIM = REPO / "tests" / "lookalike" / "shims" / "System.Security.Permissions.cs"
+
+
+def build(folder: Path, runtime: str) -> List[Path]:
+    newtonsoft = folder / "Newtonsoft.Json.dll"
+    with zipfile.ZipFile(NEWTONSOFT_NUPKG) as archive:
+        newtonsoft.write_bytes(archive.read("lib/net45/Newtonsoft.Json.dll"))
+    framework = "netstandard2.0" if runtime == "coreclr" else "net45"
+    library = compile_library(
+        [REPO / "tests" / "bridge" / "assets" / "Shop.cs"], folder / "Acme.Shop.dll", framework=framework, references=[newtonsoft]
+    )
+    files = [newtonsoft, library]
+    if runtime == "coreclr":
+        import subprocess
+
+        key = folder / "shim.snk"
+        subprocess.run(["sn", "-q", "-k", str(key)], check=True, capture_output=True)
+        signing = folder / "shim.KeyFile.cs"
+        signing.write_text(f'[assembly: System.Reflection.AssemblyKeyFile(@"{key}")]\n')
+        files.insert(0, compile_library([SHIM, signing], folder / "System.Security.Permissions.dll", framework=framework, assembly_version="4.0.3.0"))
+    return files
+
+
+def _time(function: Callable[[], object], calls: int) -> float:
+    started = time.perf_counter()
+    for _ in range(calls):
+        function()
+    return (time.perf_counter() - started) / calls
+
+
+def paired(bridge: Callable[[], object], raw: Callable[[], object], calls: int = 1, repeats: int = 7) -> Tuple[float, float, float]:
+    """Median seconds per call of each, and the median of the per-repeat ratios.
+
+    The two alternate within each repeat, so load from elsewhere on the machine weighs on
+    both alike; the ratio's median is steadier than the ratio of medians.
+    """
+    bridge_samples, raw_samples, ratios = [], [], []
+    for _ in range(repeats):
+        b = _time(bridge, calls)
+        r = _time(raw, calls)
+        bridge_samples.append(b)
+        raw_samples.append(r)
+        ratios.append(b / r)
+    return statistics.median(bridge_samples), statistics.median(raw_samples), statistics.median(ratios)
+
+
+def once(function: Callable[[], object], repeats: int = 5) -> float:
+    return statistics.median(_time(function, 1) for _ in range(repeats))
+
+
+def row(label: str, figures: Tuple[float, float, float], goal: str = "") -> None:
+    bridge, raw, ratio = figures
+    print(f"  {label:<44} {bridge * 1e6:>10.2f} us  {raw * 1e6:>10.2f} us  {ratio:>6.2f}x  {goal}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runtime", default="mono", choices=["mono", "coreclr"])
+    parser.add_argument("--objects", type=int, default=10_000)
+    parser.add_argument("--calls", type=int, default=20_000)
+    options = parser.parse_args()
+
+    import octoclr.runtime
+
+    with tempfile.TemporaryDirectory() as folder:
+        files = build(Path(folder), options.runtime)
+        octoclr.runtime.start(options.runtime)
+        octoclr.runtime.load_assemblies(files)
+
+        from octoclr.bridge import api
+
+        root, model = api.namespace("Acme.Shop"), api.namespace("Acme.Shop.Model")
+        repository = root.ShopRepository(root.ShopEndpoint("http://localhost"))
+        store = repository.widgets
+        raw_store = api.unwrap(store)
+        calc = root.Calculator()
+        raw_calc = api.unwrap(calc)
+        first = store.create(model.Widget(name="first", tags=["a"], parts=[{"name": "p", "count": 1}]))
+        raw_first = api.unwrap(first)
+
+        print(f"octoclr bridge benchmark on {options.runtime} (medians)")
+        print(f"  {'':<44} {'bridge':>13}  {'raw pythonnet':>13}  {'ratio':>7}")
+        calls = options.calls
+        first_id = first.id
+        goal = "goal <= 1.3x"
+        row("call Calculator.Add(1, 2) (3 overloads)", paired(lambda: calc.add(1, 2), lambda: raw_calc.Add(1, 2), calls), goal)
+        row("call Calculator.Add('a', 'b')", paired(lambda: calc.add("a", "b"), lambda: raw_calc.Add("a", "b"), calls), goal)
+        row("call Calculator.Twice(3) (one overload)", paired(lambda: calc.twice(3), lambda: raw_calc.Twice(3), calls), goal)
+        row("call store.Get(id) -> object (interface)", paired(lambda: store.get(first_id), lambda: raw_store.Get(first_id), calls), goal)
+        row("read property widget.name", paired(lambda: first.name, lambda: raw_first.Name, calls))
+
+        # N resources, as a repository would return them.
+        for index in range(options.objects - 1):
+            raw_store.Create(_raw_widget(api, model, index))
+        widgets = store.find_all()
+        raw_widgets = [api.unwrap(w) for w in widgets]
+        property_names = [p.Name for p in type(first).__info__.dotnet_type.GetProperties() if p.GetIndexParameters().Length == 0] + ["Revision"]
+
+        def raw_read() -> list:
+            result = []
+            for raw in raw_widgets:
+                item = {}
+                for name in property_names:
+                    value = getattr(raw, name)
+                    if name in ("Tags",):
+                        value = list(value)
+                    elif name == "Parts":
+                        value = [{"Name": p.Name, "Count": p.Count} for p in value]
+                    elif name in ("Links", "Attributes"):
+                        value = {k: value[k] for k in value.Keys}
+                    item[name] = value
+                result.append(item)
+            return result
+
+        bridge_seconds, raw_seconds, ratio = paired(lambda: api.to_dict(widgets), raw_read, repeats=5)
+        print(f"  {'to_dict of %d resources' % len(widgets):<44} {bridge_seconds * 1e3:>10.1f} ms  {raw_seconds * 1e3:>10.1f} ms  "
+              f"{1 / ratio:>5.1f}x faster  goal >= 5x")
+        json_seconds = once(lambda: api.to_dict(widgets, style="json"))
+        print(f"  {'to_dict(style=json) of %d resources' % len(widgets):<44} {json_seconds * 1e3:>10.1f} ms")
+
+        async def gather(count: int) -> list:
+            return await asyncio.gather(*(_await(calc.add_async(i, 1, 1)) for i in range(count)))
+
+        def concurrent() -> None:
+            results = asyncio.run(gather(1000))
+            assert results == [i + 1 for i in range(1000)]
+
+        print(f"  {'1,000 concurrent awaits (1 ms tasks)':<44} {once(concurrent) * 1e3:>10.1f} ms")
+        sequential = once(lambda: [calc.add_async(i, 1, 0).result() for i in range(1000)], repeats=3)
+        print(f"  {'1,000 sequential .result() (0 ms tasks)':<44} {sequential * 1e3:>10.1f} ms")
+
+
+async def _await(awaitable):
+    return await awaitable
+
+
+def _raw_widget(api, model, index: int):
+    return api.unwrap(model.Widget(name=f"widget-{index}", quantity=index, tags=["a", "b"], parts=[{"name": "p", "count": index}]))
+
+
+if __name__ == "__main__":
+    main()
