@@ -224,3 +224,18 @@ def test_every_collection_link_answers(
         if response.status_code != 200:
             failing[name] = f"GET {path} → {response.status_code}"
     assert not failing, f"advertised collections that do not answer: {failing}"
+
+
+def test_page_next_of_a_filtered_list_keeps_the_filter(api: httpx.Client, simulator_pages: Dict[str, Any]) -> None:
+    """§3: the client follows ``Page.Next`` verbatim, so the link itself must carry ``partialName``."""
+    names: List[str] = []
+    response = api.get(simulator_pages["base"], params={"partialName": "paged 0"})  # case-insensitive, as real
+    for _ in range(10):
+        page = response.json()
+        names += [item["Name"] for item in page["Items"]]
+        following = page["Links"].get("Page.Next")
+        if not following:
+            break
+        response = api.get(following)
+    assert len(names) == len(set(names)) == 100, len(names)
+    assert all(name.startswith("Paged 0") for name in names)
