@@ -164,7 +164,8 @@ def bootstrap(
     _check_known_companions(root, nodes)
     _record(lock_file, cache, nodes, LockedTarget(package_id, target.key, root.package.version, root.package.framework),
             required=lock_required)
-    return BootstrapResult(tuple(n.package for n in nodes), root.package.framework, spec.location, cache.root, lock_file, False)
+    return BootstrapResult(tuple(n.package for n in nodes), root.package.framework, package_source.spec.location,
+                           cache.root, lock_file, False)
 
 
 # --- choices ----------------------------------------------------------------------------------
