@@ -22,7 +22,7 @@ from starlette.responses import Response
 
 from octoclr.simulator import codec, resources
 from octoclr.simulator.auth import AUTH_COOKIE, CSRF_COOKIE, Principal
-from octoclr.simulator.behaviours import SUBCOLLECTIONS, Backend
+from octoclr.simulator.behaviours import SUBCOLLECTIONS, Backend, Executions
 from octoclr.simulator.exceptions import (
     ApiError,
     BadRequest,
@@ -205,6 +205,13 @@ class SimulatorApp:
         if len(rest) == 1:
             return Route({"GET": self._list(coll, space_id), "POST": self._create(coll, space_id)}, system=system)
         item = rest[1]
+        if item.lower() == "create" and len(rest) >= 3:
+            return self._execution_route(coll, space_id, [p.lower() for p in rest[2:]])
+        if coll.path == "configuration" and item.lower() == "certificates" and len(rest) == 2:
+            async def certificates(request: Request, principal: Optional[Principal]) -> Response:
+                return json_response(self._page(request, "CertificateConfiguration", 0, [], 0, DEFAULT_PAGE_SIZE,
+                                                "/api/configuration/certificates{/id}{?skip,take,ids,partialName}"))
+            return Route({"GET": certificates}, system="read")
         if len(rest) == 2:
             if item.lower() == "all":
                 return Route({"GET": self._all(coll, space_id)}, system=system)
@@ -219,6 +226,23 @@ class SimulatorApp:
                 system = "read"
             return Route(handlers, system=system)
         return self._item_route(coll, space_id, item, rest[2:], system)
+
+    # --- the Executions API ---------------------------------------------------------------------
+
+    def _execution_route(self, coll: Collection, space_id: Optional[str], tail: list[str]) -> Route:
+        executions = Executions(self.backend)
+        if coll.path == "releases" and tail == ["v1"]:
+            async def create_release(request: Request, principal: Optional[Principal]) -> Response:
+                body = await self._json(request)
+                return json_response(executions.create_release(space_id, body, principal.user_id if principal else None))
+            return Route({"POST": create_release})
+        if coll.path == "deployments" and tail in (["untenanted", "v1"], ["tenanted", "v1"]):
+            async def deploy(request: Request, principal: Optional[Principal]) -> Response:
+                body = await self._json(request)
+                return json_response(executions.deploy(space_id, body, principal.user_id if principal else None,
+                                                       tenanted=tail[0] == "tenanted"))
+            return Route({"POST": deploy})
+        raise NotFound(f"There is no route /create/{'/'.join(tail)} for {coll.item_type.lower()}s.")
 
     # --- routes below an item ------------------------------------------------------------------
 

@@ -123,6 +123,10 @@ COLLECTIONS: tuple[Collection, ...] = (
                   "LastSeen": None},
     ),
     Collection(
+        "configuration", "Configuration", "Configuration", "ConfigurationSection", SYSTEM,
+        query=(), verbs=READ_ONLY,
+    ),
+    Collection(
         "communityactiontemplates", "CommunityActionTemplates", "CommunityActionTemplates",
         "CommunityActionTemplate", SYSTEM, query=("skip", "take", "ids"), verbs=READ_ONLY,
     ),
@@ -166,8 +170,9 @@ COLLECTIONS: tuple[Collection, ...] = (
     ),
     Collection(
         "events", "Events", "Events", "Event", MIXED,
-        query=("skip", "regarding", "regardingAny", "user", "users", "projects", "environments", "from", "to",
-               "take", "ids", "spaces", "includeSystem"),
+        query=("skip", "regarding", "regardingAny", "user", "users", "projects", "projectGroups", "environments",
+               "eventGroups", "eventCategories", "eventAgents", "tags", "tenants", "from", "to", "internal",
+               "fromAutoId", "toAutoId", "documentTypes", "asCsv", "take", "ids", "spaces", "includeSystem"),
         verbs=READ_ONLY, newest_first=True, name_field=None,
     ),
     # --- space level -------------------------------------------------------------------
@@ -265,7 +270,9 @@ COLLECTIONS: tuple[Collection, ...] = (
             "ReleaseCreationStrategy": {"ChannelId": None, "ReleaseCreationPackage": None},
             "Templates": [], "AutoDeployReleaseOverrides": [], "ReleaseNotesTemplate": None,
             "DeploymentChangesTemplate": None, "ExtensionSettings": [], "AutoCreateRelease": False,
-            "IsVersionControlled": False, "LifecycleId": None, "ProjectGroupId": None,
+            "IsVersionControlled": False, "LifecycleId": None,
+            "VersionControlSettings": {"Url": "", "DefaultBranch": "main", "Username": "",
+                                       "Password": {"HasValue": False, "NewValue": None}}, "ProjectGroupId": None,
             "ProjectConnectivityPolicy": {"SkipMachineBehavior": "None", "TargetRoles": [],
                                           "AllowDeploymentsToNoTargets": False, "ExcludeUnhealthyTargets": False}},
         links={"Web": "/app#/{space}/projects/{id}",
@@ -361,7 +368,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         defaults={"Name": None, "FeedType": "NuGet", "FeedUri": "https://api.nuget.org/v3/index.json",
                   "EnhancedMode": False, "DownloadAttempts": 5, "DownloadRetryBackoffSeconds": 10,
                   "Username": None, "Password": {"HasValue": False, "NewValue": None},
-                  "PackageAcquisitionLocationOptions": ["Server", "ExecuteTarget"]},
+                  "PackageAcquisitionLocationOptions": ["Server", "ExecutionTarget"]},
         links={"Packages": "{self}/packages{?packageId,partialMatch,includeMultipleVersions,includeNotes,"
                            "includePreRelease,versionRange,preReleaseTag,take,skip}",
                "SearchPackagesTemplate": "{self}/packages/search{?term,skip,take}",
@@ -430,6 +437,10 @@ COLLECTIONS: tuple[Collection, ...] = (
         parent_field="ProjectId",
         defaults={"Name": None, "ProjectId": None, "IsDisabled": False, "Filter": None, "Action": None,
                   "Description": ""},
+    ),
+    Collection(
+        "scheduledprojecttriggers", "ScheduledProjectTriggers", "ProjectTriggers", "ProjectTrigger",
+        query=("skip", "take", "ids"), verbs=READ_ONLY,
     ),
     Collection(
         "runbooks", "Runbooks", "Runbooks", "Runbook",

@@ -34,7 +34,6 @@ ExtensionStats                      system  serverstatus/extensions
 Timezones                           system  serverstatus/timezones
 ServerConfiguration                 system  serverconfiguration
 ServerConfigurationSettings         system  serverconfiguration/settings
-Configuration                       system  configuration{/id}
 CertificateConfiguration            system  configuration/certificates{/id}{?skip,take,ids,partialName}
 FeaturesConfiguration               system  featuresconfiguration
 LetsEncryptConfiguration            system  letsencryptconfiguration
@@ -79,7 +78,6 @@ PackageDeltaSignature               space   packages/{packageId}/{version}/delta
 PackageDeltaUpload                  space   packages/{packageId}/{baseVersion}/delta{?overwriteMode}
 ProjectPulse                        space   projects/pulse{?projectIds}
 Reporting/DeploymentsCountedByWeek  space   reporting/deployments-counted-by-week{?projectIds}
-ScheduledProjectTriggers            space   scheduledprojecttriggers{/id}{?skip,take,ids}
 TagSetSortOrder                     space   tagsets/sortorder
 TenantsMissingVariables             space   tenants/variables-missing{?tenantId,projectId,environmentId,includeDetails}
 TenantsStatus                       space   tenants/status
