@@ -22,7 +22,8 @@ from starlette.responses import Response
 
 from octoclr.simulator import codec, resources
 from octoclr.simulator.auth import AUTH_COOKIE, CSRF_COOKIE, Principal
-from octoclr.simulator.behaviours import SUBCOLLECTIONS, Backend, Executions
+from octoclr.simulator.behaviours import SUBCOLLECTIONS, Backend
+from octoclr.simulator.executions import Executions
 from octoclr.simulator.exceptions import (
     ApiError,
     BadRequest,
@@ -62,10 +63,11 @@ class Route:
 
     __slots__ = ("handlers", "anonymous", "system")
 
-    def __init__(self, handlers: dict[str, Handler], *, anonymous: bool = False, system: bool = False) -> None:
+    def __init__(self, handlers: dict[str, Handler], *, anonymous: bool = False, system: Any = False) -> None:
         self.handlers = handlers
         self.anonymous = anonymous
-        self.system = system  # touches system-level state: administrators only (reads may be opened per route)
+        # True: system-level, administrators only; "read": anyone may GET, administrators change.
+        self.system = system
 
 
 class SimulatorApp:
@@ -478,7 +480,8 @@ class SimulatorApp:
         names = [s.strip() for s in wanted.split(",") if s.strip()]
         if any(n.lower() == "all" for n in names):
             return [r.id for r in b.store.rows("spaces")], include_system
-        return [b.store.get("spaces", n).id if b.store.get("spaces", n) else n for n in names], include_system
+        rows = [(name, b.store.get("spaces", name)) for name in names]
+        return [row.id if row else name for name, row in rows], include_system
 
     @staticmethod
     def _int_param(request: Request, name: str, default: Optional[int]) -> Optional[int]:
@@ -512,7 +515,7 @@ class SimulatorApp:
             values = self._list_param(request, param)
             if values:
                 filters[field] = values
-        total, bodies = self.backend.list(
+        total, bodies = self.backend.query_collection(
             coll, spaces=spaces, include_system=include_system, ids=self._list_param(request, "ids"),
             name=request.query_params.get("name") if "name" in coll.query else None,
             partial_name=request.query_params.get("partialName"), filters=filters,

@@ -27,7 +27,7 @@ LOAD_ORDER = (
     "deployments", "subscriptions", "actiontemplates", "tasks",
 )
 
-_USER_ROLES = (
+_USER_ROLES: tuple[tuple[str, str, list[str], list[str]], ...] = (
     ("userroles-systemadministrator", "System administrator", ["AdministerSystem"], []),
     ("userroles-systemmanager", "System manager", ["SpaceCreate", "TeamCreate", "UserView"], []),
     ("userroles-spacemanager", "Space manager", [], ["SpaceEdit", "TeamEdit", "ProjectCreate", "EnvironmentCreate"]),

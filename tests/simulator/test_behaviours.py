@@ -222,3 +222,33 @@ def test_a_bad_seed_fails_start_with_the_reason(tmp_path) -> None:
 
     with pytest.raises(SimulatorError, match=r"machines\[0\]"):
         Simulator(seed={"machines": [{"Name": "no endpoint"}]}).start()
+
+
+def test_executions_api_creates_releases_and_deploys_by_name(api: httpx.Client) -> None:
+    created = api.post("/api/Spaces-1/releases/create/v1", json={
+        "spaceIdOrName": "Default", "ProjectName": "OctoFX Rate Service", "ChannelName": "Default"})
+    assert created.status_code == 200, created.text
+    assert created.json()["ReleaseVersion"] == "0.0.1"
+    second = api.post("/api/Spaces-1/releases/create/v1", json={"ProjectName": "octofx-rate-service"}).json()
+    assert second["ReleaseVersion"] == "0.0.2"
+    again = api.post("/api/Spaces-1/releases/create/v1", json={"ProjectName": "Projects-2", "ReleaseVersion": "0.0.2"})
+    assert again.status_code == 400
+    same = api.post("/api/Spaces-1/releases/create/v1", json={"ProjectName": "Projects-2", "ReleaseVersion": "0.0.2",
+                                                               "IgnoreIfAlreadyExists": True}).json()
+    assert same["ReleaseId"] == second["ReleaseId"]
+    deployed = api.post("/api/Spaces-1/deployments/create/untenanted/v1", json={
+        "ProjectName": "OctoFX Rate Service", "ReleaseVersion": "0.0.1", "EnvironmentNames": ["Development", "test"]})
+    assert deployed.status_code == 200, deployed.text
+    tasks = deployed.json()["DeploymentServerTasks"]
+    assert len(tasks) == 2
+    for entry in tasks:
+        assert wait_for_task(api, f"/api/Spaces-1/tasks/{entry['ServerTaskId']}")["State"] == "Success"
+        assert api.get(f"/api/Spaces-1/deployments/{entry['DeploymentId']}").json()["ReleaseId"] == created.json()["ReleaseId"]
+    tenanted = api.post("/api/Spaces-1/deployments/create/tenanted/v1", json={
+        "ProjectName": "OctoFX Web", "ReleaseVersion": "1.0.0", "EnvironmentName": "Development",
+        "Tenants": ["Acme Corp"], "TenantTags": []})
+    assert tenanted.status_code == 200, tenanted.text
+    bad = api.post("/api/Spaces-1/deployments/create/untenanted/v1", json={
+        "ProjectName": "OctoFX Web", "ReleaseVersion": "1.0.0", "EnvironmentNames": ["Nowhere"]})
+    assert bad.status_code == 400
+    assert "Nowhere" in " ".join(error_of(bad)["Errors"])
