@@ -16,7 +16,7 @@ import time
 import uuid
 import zipfile
 from pathlib import Path
-from typing import Any, Dict, Iterator, NamedTuple, Set
+from typing import Any, Dict, Iterator, List, NamedTuple, Set
 
 import pytest
 
@@ -101,7 +101,11 @@ def wait(task: Any) -> Any:
 
 
 def _reference_surface(path: Path) -> Dict[str, Dict[str, Any]]:
-    """``{full type name: {"kind", "bases", "members"}}`` from the public-surface listing."""
+    """``{full type name: {"kind", "bases", "members", "signatures"}}`` from the public-surface listing.
+
+    ``signatures`` maps a method name to its parameter lists and ``P:<name>`` to property types,
+    each type written by its short name (``Func<ResourceCollection<TResource>, Boolean>``).
+    """
     types: Dict[str, Dict[str, Any]] = {}
     namespace = ""
     current = None
@@ -114,7 +118,8 @@ def _reference_surface(path: Path) -> Dict[str, Dict[str, Any]]:
         if re.match(r"^  \S", line) and line.strip() not in ("{", "}"):
             words = line.split()
             kind = "enum" if len(words) == 1 else words[-2]
-            current = types.setdefault(f"{namespace}.{words[-1]}", {"kind": kind, "bases": set(), "members": set()})
+            current = types.setdefault(f"{namespace}.{words[-1]}",
+                                       {"kind": kind, "bases": set(), "members": set(), "signatures": {}})
             in_body = False
         elif line == "  {":
             in_body = True
@@ -128,13 +133,73 @@ def _reference_surface(path: Path) -> Dict[str, Dict[str, Any]]:
                 pass
             elif text.startswith(".ctor"):
                 current["members"].add(".ctor")
+                _add_signature(current["signatures"], text)
             else:
                 head = text.split("(")[0].split("{")[0].split()
                 if head:
                     current["members"].add(head[-1])
+                _add_signature(current["signatures"], text)
         elif current is not None and line.startswith("      ") and current["kind"] == "enum" and "=" in line:
             current["members"].add(line.split("=")[0].strip())
     return types
+
+
+def _split_arguments(text: str) -> List[str]:
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += {"<": 1, ">": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return parts + ([current.strip()] if current.strip() else [])
+
+
+def _short_reference_type(text: str) -> str:
+    head, bracket, rest = text.partition("<")
+    return head.rsplit(".", 1)[-1] + bracket + rest
+
+
+def _add_signature(signatures: Dict[str, Set[Any]], text: str) -> None:
+    method = re.match(r"^(?:static )?.*?(\.ctor|\w+)\((.*)\)$", text)
+    if method:
+        parameters = tuple(_short_reference_type(p) for p in _split_arguments(method.group(2)))
+        signatures.setdefault(method.group(1), set()).add(parameters)
+        return
+    prop = re.match(r"^(?:static )?(.+) (\w+) \{ get;( set;)? \}$", text)
+    if prop:
+        signatures.setdefault("P:" + prop.group(2), set()).add(_short_reference_type(prop.group(1)))
+
+
+def _short_type(t: Any) -> str:
+    if t.IsByRef:
+        return _short_type(t.GetElementType()) + "&"
+    if t.IsArray:
+        return _short_type(t.GetElementType()) + "[]"
+    if t.IsGenericType and not t.IsGenericParameter:
+        return t.Name.split("`")[0] + "<" + ", ".join(_short_type(a) for a in t.GetGenericArguments()) + ">"
+    return t.Name
+
+
+def _signature_problems(System: Any, t: Any, signatures: Dict[str, Set[Any]]) -> List[str]:
+    """Members the real type has under the same name but with other parameter or property types."""
+    flags = System.Reflection.BindingFlags
+    declared = flags.Public | flags.Instance | flags.Static | flags.DeclaredOnly
+    problems = []
+    methods = list(t.GetMethods(declared)) + list(t.GetConstructors(flags.Public | flags.Instance))
+    for method in methods:
+        name = ".ctor" if method.IsConstructor else method.Name
+        if (method.IsSpecialName and not method.IsConstructor) or name not in signatures:
+            continue
+        parameters = tuple(_short_type(p.ParameterType) for p in method.GetParameters())
+        if parameters not in signatures[name]:
+            problems.append(f"{_surface_name(t)}.{name}({', '.join(parameters)}) differs from the real {sorted(signatures[name])}")
+    for prop in t.GetProperties(declared):
+        expected = signatures.get("P:" + prop.Name)
+        if expected and _short_type(prop.PropertyType) not in expected:
+            problems.append(f"{_surface_name(t)}.{prop.Name} is a {_short_type(prop.PropertyType)}, the real one a {sorted(expected)}")
+    return problems
 
 
 def _kind(t: Any) -> str:
@@ -167,7 +232,7 @@ def _declared_members(System: Any, t: Any) -> Set[str]:
     return names - {"ToString", "Equals", "GetHashCode", "GetType", "Finalize", "MemberwiseClone"}
 
 
-def test_public_names_are_the_real_clients(lookalike: Loaded, reference_dir: Path) -> None:
+def test_public_names_and_signatures_are_the_real_clients(lookalike: Loaded, reference_dir: Path) -> None:
     reference = _reference_surface(reference_dir / "octopus-client-public-surface-22.5.txt")
     System = lookalike.System
     problems = []
@@ -190,6 +255,7 @@ def test_public_names_are_the_real_clients(lookalike: Loaded, reference_dir: Pat
         unknown = _declared_members(System, t) - expected["members"]
         if unknown:
             problems.append(f"{name} declares {sorted(unknown)}, which the real one does not")
+        problems += _signature_problems(System, t, expected["signatures"])
         for inherited in t.GetInterfaces() if t.IsInterface else ():
             if not inherited.IsGenericType and inherited.FullName.startswith("Octopus."):
                 if _surface_name(inherited) not in expected["bases"]:

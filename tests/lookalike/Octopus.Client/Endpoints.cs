@@ -131,7 +131,7 @@ namespace Octopus.Client.Model.Endpoints
 
         public string ClusterUrl { get; set; }
         public string Namespace { get; set; }
-        public bool SkipTlsVerification { get; set; }
+        public string SkipTlsVerification { get; set; }
         public string DefaultWorkerPoolId { get; set; }
     }
 }
