@@ -166,8 +166,9 @@ def _check_compatible(client: LoadedClient, runtime: Optional[str], version: Opt
 
 def _version_in(spec: str, version: str) -> bool:
     try:
-        from octoclr.nuget.versions import NuGetVersion, VersionRange  # type: ignore[attr-defined]
+        from octoclr.nuget.versions import NuGetVersion, parse_requirement
 
-        return VersionRange.parse(spec).contains(NuGetVersion.parse(version))
+        # As users write it: a bare version is exact, a bracketed range a range.
+        return parse_requirement(spec).contains(NuGetVersion.parse(version))
     except Exception:
         return False
