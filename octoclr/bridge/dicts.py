@@ -114,24 +114,30 @@ def serialize(raw: Any, style: str, for_type: Any = None) -> str:
 
 
 class Plan:
-    __slots__ = ("fields",)
+    """JSON keys → Python keys for one type, and the few values that need converting."""
+
+    __slots__ = ("fields", "names", "converted")
 
     def __init__(self) -> None:
         self.fields: Dict[str, Tuple[str, Optional[Convert]]] = {}
+        self.names: Dict[str, str] = {}
+        self.converted: List[Tuple[str, Convert]] = []
+
+    def add(self, json_key: str, python_key: str, convert: Optional[Convert]) -> None:
+        self.fields[json_key] = (python_key, convert)
+        self.names[json_key] = python_key
+        if convert is not None:
+            self.converted.append((python_key, convert))
 
     def apply(self, data: Any) -> Any:
         if data.__class__ is not dict:
             return _generic(data)
-        fields = self.fields
-        result = {}
-        for key, value in data.items():
-            entry = fields.get(key)
-            if entry is None:
-                result[to_snake(key)] = _generic(value)
-            elif entry[1] is None or value is None:
-                result[entry[0]] = value
-            else:
-                result[entry[0]] = entry[1](value)
+        names = self.names
+        result = {names.get(key) or to_snake(key): value for key, value in data.items()}
+        for key, convert in self.converted:
+            value = result.get(key)
+            if value is not None:
+                result[key] = convert(value)
         return result
 
 
@@ -171,7 +177,7 @@ def plan_for(dotnet_type: Any) -> Plan:
             for entry in type_info(dotnet_type).properties.values():
                 if entry.is_static or not entry.readable:
                     continue
-                found.fields[json_name(entry)] = (to_snake(entry.name), _value_converter(entry.dotnet_type))
+                found.add(json_name(entry), to_snake(entry.name), _value_converter(entry.dotnet_type))
     return found
 
 
@@ -187,7 +193,7 @@ def _value_converter(dotnet_type: Any) -> Optional[Convert]:
     if kind == "float":
         return float
     if kind == "decimal":
-        return decimal.Decimal
+        return _decimal
     if kind in ("datetimeoffset", "datetime"):
         return _parse_date
     if kind == "guid":
@@ -209,6 +215,11 @@ def _value_converter(dotnet_type: Any) -> Optional[Convert]:
     if dotnet_type.IsInterface and not _is_collection(dotnet_type):
         return plan_for(dotnet_type).apply
     return _generic
+
+
+def _decimal(value: Any) -> decimal.Decimal:
+    # Numbers with a fraction are parsed as Decimal already; whole numbers arrive as int.
+    return value if value.__class__ is decimal.Decimal else decimal.Decimal(value)
 
 
 def _enum_names(enum_type: Any) -> Convert:
