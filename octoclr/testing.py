@@ -161,6 +161,15 @@ class Simulator:
         raise SimulatorError(f"The simulator did not answer on /api within {self.startup_timeout:.0f} s. "
                              f"Its log:\n{self._log_tail()}")
 
+    def read_log(self) -> str:
+        """What the server process wrote to stdout and stderr so far (it logs warnings and errors only)."""
+        if self._workdir is None:
+            return ""
+        try:
+            return (self._workdir / "server.log").read_text(errors="replace")
+        except OSError:
+            return ""
+
     def _log_tail(self) -> str:
         if self._workdir is None:
             return ""

@@ -851,7 +851,7 @@ class Backend:
                                 HasBeenPickedUpByProcessor=True)
                 else:
                     continue
-                self._save(coll, task, task.get("LastModifiedBy") and None)
+                self._save(coll, task, None)  # the server itself moved it along
 
     def set_task_state(self, task_id: str, state: str, reason: str = "") -> dict[str, Any]:
         coll = resources.BY_PATH["tasks"]
