@@ -95,16 +95,17 @@ def _load(say: _Narrator, runtime: Optional[str], source: Optional[str], version
     import octoclr
 
     say.section(f"Bootstrapping Octopus.Client from {source or DEFAULT_SOURCE_NAME}")
-    say.code(f"octoclr.load(runtime={runtime!r}, source={source!r}, version={version!r})")
+    given = {"runtime": runtime, "source": source, "version": version}
+    say.code(f"octoclr.load({', '.join(f'{k}={v!r}' for k, v in given.items() if v)})")
     try:
         return octoclr.load(runtime=runtime, version=version, source=source)
     except FeedError as exc:
         if source:
             raise
         raise FeedError(
-            f"{exc} — {DEFAULT_SOURCE_NAME} cannot be reached from here. Set OCTOCLR_SOURCE (or pass --source) "
-            "to a NuGet feed URL, a folder of .nupkg files, or an Octopus Server or Tentacle program folder "
-            "that holds Octopus.Client.dll."
+            f"{DEFAULT_SOURCE_NAME} cannot be reached from here: set OCTOCLR_SOURCE (or pass --source) to a "
+            "NuGet feed URL, a folder of .nupkg files, or an Octopus Server or Tentacle program folder that "
+            f"holds Octopus.Client.dll. ({exc})"
         ) from exc
 
 
@@ -122,7 +123,7 @@ def _walk(say: _Narrator, target: Target) -> None:
     say.section("Signing in with a username and password instead of an API key")
     say.code("anonymous = octoclr.OctopusRepository(octoclr.OctopusServerEndpoint(server))")
     anonymous = octoclr.OctopusRepository(octoclr.OctopusServerEndpoint(target.url))
-    say.code(f'anonymous.users.sign_in(octoclr.model.LoginCommand(username={target.username!r}, password="…"))')
+    say.code(f"anonymous.users.sign_in(octoclr.model.LoginCommand(username={target.username!r}, password='…'))")
     anonymous.users.sign_in(octoclr.model.LoginCommand(username=target.username, password=target.password))
     say.code("anonymous.users.get_current()")
     say.result(f"signed in as {describe(anonymous.users.get_current())}")

@@ -30,7 +30,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
-from octoclr import secrets
+import octoclr.secrets as secrets
 from octoclr.errors import OctoclrError
 
 __all__ = [

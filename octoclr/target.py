@@ -19,7 +19,7 @@ from typing import Any, Iterator, List, Mapping, Optional
 
 import httpx
 
-from octoclr import secrets
+import octoclr.secrets as secrets
 from octoclr.errors import OctopusConnectionError, SecurityError
 
 __all__ = ["Target", "octopus_target", "simulated_target", "DEMO_SEED"]

@@ -30,7 +30,7 @@ def main() -> None:
         projects = repository_for_space.projects.get_all()
         for project in projects:
             print(f"Project {project.id}: {project.name}")
-        print(f"{len(projects)} projects in {space.name}")
+        print(f"Projects in {space.name}: {len(projects)}")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from octoclr import demo
+    import octoclr.demo as demo  # not "from octoclr import demo": the package answers unknown names with .NET types
 
     return demo.run(runtime=args.runtime, source=args.source, version=args.client_version)

@@ -97,7 +97,7 @@ def test_demo_says_what_to_do_when_nuget_org_is_unreachable(runtime_name: str, t
     error_lines = finished.stderr.strip().splitlines()
     assert len(error_lines) == 1, finished.stderr
     assert error_lines[0].startswith("octoclr: error: ")
-    assert "Set OCTOCLR_SOURCE" in error_lines[0]
+    assert "nuget.org cannot be reached from here: set OCTOCLR_SOURCE" in error_lines[0]
     assert "program folder" in error_lines[0]
     assert "Starting the embedded" not in finished.stdout
 
@@ -107,7 +107,7 @@ def test_demo_says_what_to_do_when_nuget_org_is_unreachable(runtime_name: str, t
 
 def test_unreachable_default_source_error_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     import octoclr
-    from octoclr import demo
+    import octoclr.demo as demo
 
     def unreachable(**kwargs: Any) -> None:
         raise FeedError("Cannot reach https://api.nuget.org/v3/index.json: ConnectError.")
@@ -118,12 +118,12 @@ def test_unreachable_default_source_error_names_the_variable(monkeypatch: pytest
         demo.run(write=lambda line: None)
     message = str(caught.value)
     assert "Cannot reach https://api.nuget.org" in message
-    assert "Set OCTOCLR_SOURCE" in message and "program folder" in message
+    assert "set OCTOCLR_SOURCE" in message and "program folder" in message
 
 
 def test_a_chosen_source_that_fails_is_reported_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
     import octoclr
-    from octoclr import demo
+    import octoclr.demo as demo
 
     def unreachable(**kwargs: Any) -> None:
         raise FeedError(f"Cannot reach {kwargs['source']}.")
@@ -134,7 +134,7 @@ def test_a_chosen_source_that_fails_is_reported_as_it_is(monkeypatch: pytest.Mon
 
 
 def test_demo_command_options(monkeypatch: pytest.MonkeyPatch) -> None:
-    from octoclr import demo
+    import octoclr.demo as demo
     from octoclr.cli import demo_cmd
 
     calls = []

@@ -135,7 +135,7 @@ def test_spaces(sample: str, env: Dict[str, str], demo_facts: ServerFacts) -> No
     assert projects, "the demo space should hold projects"
     assert lines_with(out, "Space ") == [f"Space {space['Id']}: {space['Name']}"]
     assert set(lines_with(out, "Project ")) == project_lines(projects)
-    assert f"{len(projects)} projects in {space['Name']}" in out
+    assert f"Projects in {space['Name']}: {len(projects)}" in out.splitlines()
 
 
 def test_spaces_honours_octopus_space(env: Dict[str, str], demo_facts: ServerFacts) -> None:
