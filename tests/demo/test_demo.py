@@ -138,7 +138,12 @@ def test_demo_command_options(monkeypatch: pytest.MonkeyPatch) -> None:
     from octoclr.cli import demo_cmd
 
     calls = []
-    monkeypatch.setattr(demo, "run", lambda **kwargs: calls.append(kwargs) or 0)
+
+    def run(**kwargs: Any) -> int:
+        calls.append(kwargs)
+        return 0
+
+    monkeypatch.setattr(demo, "run", run)
     parser = argparse.ArgumentParser()
     demo_cmd.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["demo", "--runtime", "mono", "--source", "/feed", "--version", "[22,23)"])

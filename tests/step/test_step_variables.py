@@ -126,6 +126,11 @@ def test_the_client_is_loaded_from_the_program_folder_only(tmp_path: Path, monke
     monkeypatch.setenv("OCTOPUS_WEB_SERVERURI", "http://x")
     monkeypatch.setenv("OCTOPUS_TENTACLE_AGENT_PROGRAMDIRECTORYPATH", str(folder))
     calls = []
-    monkeypatch.setattr(octoclr, "load", lambda **kwargs: calls.append(kwargs) or "loaded")
+
+    def load(**kwargs: Any) -> str:
+        calls.append(kwargs)
+        return "loaded"
+
+    monkeypatch.setattr(octoclr, "load", load)
     assert step.load(runtime="coreclr") == "loaded"
     assert calls == [{"runtime": "coreclr", "source": str(folder)}]
