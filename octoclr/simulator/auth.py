@@ -71,7 +71,7 @@ class Authenticator:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._keys: dict[str, Optional[str]] = {}
+        self._keys: dict[str, str] = {}
         self._admins: Optional[frozenset[str]] = None
 
     def invalidate(self) -> None:
@@ -90,14 +90,15 @@ class Authenticator:
 
     def _user_for_key(self, key: str) -> Optional[str]:
         key_hash = hash_api_key(key)
-        if key_hash not in self._keys:
-            user_id = self.store.api_key_owner(key_hash)
-            if user_id is not None:
-                row = self.store.get("users", user_id)
-                if row is None or not row.resource().get("IsActive", True):
-                    user_id = None
-            self._keys[key_hash] = user_id
-        return self._keys[key_hash]
+        if key_hash in self._keys:
+            return self._keys[key_hash]
+        user_id = self.store.api_key_owner(key_hash)
+        if user_id is not None:
+            row = self.store.get("users", user_id)
+            if row is None or not row.resource().get("IsActive", True):
+                return None
+            self._keys[key_hash] = user_id  # only hits are cached: random wrong keys must not grow the cache
+        return user_id
 
     def identify(
         self, method: str, headers: Mapping[str, str], query: Mapping[str, str], cookies: Mapping[str, str]

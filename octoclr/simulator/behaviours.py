@@ -240,6 +240,7 @@ class Backend:
             hook = getattr(self, f"_after_create_{coll.path.replace('-', '_')}", None)
             if hook:
                 hook(resource, actor, incoming)
+            self._record_event("Created", coll, resource, actor)
         self._changed(coll.path)
         return self._reread(coll, resource)
 
@@ -268,6 +269,7 @@ class Backend:
                 hook(resource, stored, actor)
             self._validate(coll, resource, stored["Id"])
             self._save(coll, resource, actor)
+            self._record_event("Modified", coll, resource, actor)
         self._changed(coll.path)
         return self._reread(coll, resource)
 
@@ -288,6 +290,7 @@ class Backend:
             if hook:
                 hook(stored, actor)
             self.store.delete(coll.path, stored["Id"])
+            self._record_event("Deleted", coll, stored, actor)
         self._changed(coll.path)
 
     # --- generic rules ------------------------------------------------------------------
@@ -415,6 +418,23 @@ class Backend:
             full["Id"] = self._new_id(coll, full)
         self._save(coll, full, actor)
         return full
+
+    def _record_event(self, category: str, coll: Collection, resource: dict[str, Any], actor: Optional[str]) -> None:
+        """The audit trail a real server keeps: one event per change made through the API."""
+        if coll.path in ("events", "tasks"):
+            return
+        name = str(resource.get(coll.name_field) or resource["Id"]) if coll.name_field else resource["Id"]
+        message = f"{category} {coll.item_type[0].lower() + coll.item_type[1:]} {name}"
+        space_id = resource.get("SpaceId") if coll.path != "spaces" else resource["Id"]
+        self._put_child("events", {
+            "RelatedDocumentIds": [resource["Id"]] + ([space_id] if space_id and space_id != resource["Id"] else []),
+            "Category": category, "UserId": actor, "Username": self.username(actor),
+            "IdentityEstablishedWith": "API key" if actor else "", "Occurred": codec.now_iso(),
+            "Message": message, "MessageHtml": message,
+            "MessageReferences": [{"ReferencedDocumentId": resource["Id"], "StartIndex": len(message) - len(name),
+                                   "Length": len(name)}],
+            "SpaceId": None if coll.path == "spaces" else space_id,  # a deleted space's events outlive it
+        }, actor)
 
     # --- spaces -------------------------------------------------------------------------
 

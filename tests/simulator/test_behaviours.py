@@ -252,3 +252,15 @@ def test_executions_api_creates_releases_and_deploys_by_name(api: httpx.Client) 
         "ProjectName": "OctoFX Web", "ReleaseVersion": "1.0.0", "EnvironmentNames": ["Nowhere"]})
     assert bad.status_code == 400
     assert "Nowhere" in " ".join(error_of(bad)["Errors"])
+
+
+def test_changes_are_recorded_as_events(api: httpx.Client) -> None:
+    env = api.post("/api/Spaces-1/environments", json={"Name": "Audited"}).json()
+    put(api, env["Links"]["Self"], {**env, "Description": "changed"})
+    delete(api, env["Links"]["Self"])
+    events = api.get("/api/events", params={"regarding": env["Id"]}).json()["Items"]
+    assert [e["Category"] for e in events] == ["Deleted", "Modified", "Created"]
+    assert events[-1]["Message"] == "Created environment Audited"
+    assert all(e["Username"] == "admin" and e["SpaceId"] == "Spaces-1" for e in events)
+    in_space = api.get("/api/Spaces-1/events", params={"regarding": env["Id"]}).json()
+    assert in_space["TotalResults"] == 3
