@@ -119,7 +119,7 @@ class Progress:
         return secrets.redact(text)
 
     def _tick(self) -> None:
-        if self._stop.wait(self._delay):
+        if self._delay > 0 and self._stop.wait(self._delay):
             return
         while not self._stop.is_set():
             self._draw()
@@ -139,6 +139,7 @@ class Progress:
 
     def close(self) -> None:
         """Stop drawing and clear the line, leaving the terminal as it was."""
+        first = not self._stop.is_set()
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=1.0)
@@ -150,3 +151,6 @@ class Progress:
                 except (ValueError, OSError):
                     pass
                 self._drawn = False
+        if first:
+            unit = f" {self.unit}" if self.unit else ""
+            log.debug("%s: done, %d%s, %.1f s", self.label, self.count, unit, time.monotonic() - self._started)
