@@ -163,9 +163,7 @@ class SimulatorApp:
             raise MethodNotAllowed(f"{method} is not allowed on {path}. Allowed: {allowed or 'none'}.")
         principal = None
         if not route.anonymous:
-            principal = self.backend.auth.identify(
-                request.method, request.headers, request.query_params, request.cookies
-            )
+            principal = self.backend.auth.identify(request.headers, request.query_params, request.cookies)
             if principal is None:
                 raise Unauthorized(
                     "You must be logged in to perform this action. Please provide a valid API key or log in again.",

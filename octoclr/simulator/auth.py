@@ -101,7 +101,7 @@ class Authenticator:
         return user_id
 
     def identify(
-        self, method: str, headers: Mapping[str, str], query: Mapping[str, str], cookies: Mapping[str, str]
+        self, headers: Mapping[str, str], query: Mapping[str, str], cookies: Mapping[str, str]
     ) -> Optional[Principal]:
         """The caller, or None when the request carries no credentials at all.
 

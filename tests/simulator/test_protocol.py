@@ -363,3 +363,23 @@ def test_every_swagger_collection_is_served(api: httpx.Client, reference_dir: Pa
         if response.status_code != 200 or "Items" not in response.json():
             missing.append((url, response.status_code))
     assert not missing
+
+
+def test_page_walks_cover_the_list_exactly_for_any_page_size(api: httpx.Client) -> None:
+    for number in range(35):
+        api.post("/api/Spaces-1/tagsets", json={"Name": f"Tags {number:02d}", "SortOrder": number})
+    everything = [t["Id"] for t in api.get("/api/Spaces-1/tagsets/all").json()]
+    assert len(everything) == 35
+    for take in (1, 7, 30, 34, 35, 36, 100):
+        seen: list[str] = []
+        url: str | None = f"/api/Spaces-1/tagsets?take={take}"
+        while url:
+            page = api.get(url).json()
+            assert len(page["Items"]) <= take
+            seen.extend(item["Id"] for item in page["Items"])
+            url = page["Links"].get("Page.Next")
+        assert seen == everything, take
+        last = api.get(page["Links"]["Page.Last"]).json()
+        assert last["Items"] and last["Items"][-1]["Id"] == everything[-1]
+    beyond = api.get("/api/Spaces-1/tagsets", params={"skip": 500}).json()
+    assert beyond["Items"] == [] and "Page.Next" not in beyond["Links"]
