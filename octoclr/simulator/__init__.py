@@ -4,7 +4,8 @@ Run it with ``octoclr serve``, or from tests with :class:`octoclr.testing.Simula
 (a separate process) and the ``octopus_simulator`` pytest fixture.
 
 Modules: :mod:`.resources` (collections as data), :mod:`.store` (SQLite),
-:mod:`.behaviours` (the backend), :mod:`.auth`, :mod:`.rootdoc`, :mod:`.app` (HTTP),
+:mod:`.behaviours` (the backend), :mod:`.executions` (the Executions API), :mod:`.auth`,
+:mod:`.rootdoc`, :mod:`.app` (HTTP),
 :mod:`.faults`, :mod:`.seed`, :mod:`.server` (runner).
 """
 
