@@ -729,7 +729,8 @@ class StubBuilder:
                     f"{indent}@overload",
                     f"{indent}def __setitem__(self, index: slice, value: Iterable[{element}]) -> None: ...",
                     f"{indent}def __delitem__(self, index: int | slice) -> None: ...",
-                    f"{indent}def insert(self, index: int, value: {element}) -> None: ...",
+                    f"{indent}def insert(self, index: int, value: {element}) -> None:",
+                    _docstring("void Insert(int index, T item)  (the list protocol's insert)", indent + "    "),
                 ]
         elif info.indexers and collection is None:
             calls = []
@@ -844,9 +845,12 @@ _T_co = TypeVar("_T_co", covariant=True)
 class Task(Generic[_T_co]):
     """A .NET Task as the bridge returns it: await it, or call result() to wait."""
     def __await__(self) -> Generator[Any, None, _T_co]: ...
-    def result(self, timeout: float | None = None) -> _T_co: ...
-    def done(self) -> bool: ...
-    def cancel(self) -> bool: ...
+    def result(self, timeout: float | None = None) -> _T_co:
+        """Wait for the task (at most timeout seconds) and return its result."""
+    def done(self) -> bool:
+        """Whether the task has finished."""
+    def cancel(self) -> bool:
+        """Cancel the call where the method takes a CancellationToken."""
 '''
 
 
