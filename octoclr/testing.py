@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -198,7 +197,7 @@ class Simulator:
         """End the server abruptly (SIGKILL), as a crash would; the data file stays."""
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGKILL)
+            process.kill()  # SIGKILL on POSIX: no shutdown code runs
             process.wait()
 
     def restart(self) -> "Simulator":

@@ -138,7 +138,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8065, help="port (default 8065; 0 picks a free one)")
     parser.add_argument("--data", help="SQLite file that keeps the state (default: in memory)")
     parser.add_argument("--seed", default="demo", help="'demo' (default), 'none', or a JSON seed file")
-    parser.add_argument("--admin-username", default=os.environ.get(ENV_USERNAME, "admin"))
+    parser.add_argument("--admin-username", default=os.environ.get(ENV_USERNAME, "admin"),
+                        help="the administrator's username (default admin)")
     parser.add_argument("--admin-password", help=f"default: ${ENV_PASSWORD} or a random password")
     parser.add_argument("--api-key", help=f"default: ${ENV_API_KEY} or a random key")
     parser.add_argument("--version", dest="server_version", default=DEFAULT_VERSION,
