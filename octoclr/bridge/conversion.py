@@ -168,8 +168,14 @@ class Target:
             key, value = _dictionary_interface(t).GetGenericArguments()
             self.key, self.value_type = target(key), target(value)
             return "dictionary_class"
+        collection = _generic_interface(t, "System.Collections.Generic.ICollection`1")
+        if collection is not None and t.IsClass and not t.IsAbstract and _has_default_constructor(t):
+            self.element = target(collection.GetGenericArguments()[0])
+            return "collection_class"
         if t.IsClass and not t.IsAbstract and _has_default_constructor(t):
             return "object_class"
+        if (t.IsAbstract or t.IsInterface) and not _generic_interface(t, "System.Collections.Generic.IEnumerable`1"):
+            return "abstract"
         return "other"
 
     def __repr__(self) -> str:
@@ -178,6 +184,13 @@ class Target:
 
 def _has_default_constructor(t: Any) -> bool:
     return t.GetConstructor(System.Type.EmptyTypes) is not None
+
+
+def _generic_interface(t: Any, definition: str) -> Any:
+    for interface in t.GetInterfaces():
+        if interface.IsGenericType and interface.GetGenericTypeDefinition().FullName == definition:
+            return interface
+    return None
 
 
 def _dictionary_interface(t: Any) -> Any:
@@ -285,10 +298,12 @@ def score(value: Any, t: Target) -> Optional[int]:
         return 3 if isinstance(value, type) and (proxy.is_proxy_class(value) or _is_pythonnet_class(value)) else (1 if isinstance(value, str) else None)
     if kind == "delegate":
         return 2 if callable(value) and not isinstance(value, type) else None
-    if kind in ("array", "list"):
+    if kind in ("array", "list", "collection_class"):
         return 2 if _is_iterable(value) else None
     if kind in ("dictionary", "dictionary_class"):
         return 3 if isinstance(value, dict) else None
+    if kind == "abstract":
+        return 1 if isinstance(value, dict) else None
     if kind == "object_class":
         if isinstance(value, dict):
             return 2
@@ -500,6 +515,14 @@ def _convert_list(value: Any, t: Target, what: str) -> Any:
     return result
 
 
+def _convert_collection_class(value: Any, t: Target, what: str) -> Any:
+    result = System.Activator.CreateInstance(t.type)
+    add = pyclass_for(_generic_interface(t.type, "System.Collections.Generic.ICollection`1")).Add
+    for index, item in enumerate(value):
+        add(result, to_dotnet(item, t.element, f"{what}[{index}]"))  # type: ignore[arg-type]
+    return result
+
+
 def _convert_dictionary(value: Any, t: Target, what: str) -> Any:
     if t.kind == "dictionary_class":
         result = System.Activator.CreateInstance(t.type)
@@ -519,6 +542,17 @@ def _convert_object_class(value: Any, t: Target, what: str) -> Any:
     from octoclr.bridge.dicts import from_dict_raw
 
     return from_dict_raw(value, t.type, strict=True, path=what)
+
+
+def _convert_abstract(value: Any, t: Target, what: str) -> Any:
+    from octoclr.bridge.dicts import deserialize
+
+    try:
+        return deserialize(value, t.type)
+    except Exception as error:
+        if isinstance(error, System.Exception):
+            raise ConversionError(f"{what}: cannot read {reflection.describe_type(t.type)} from {_short(value)}: {error.Message}") from None
+        raise
 
 
 def _convert_other(value: Any, t: Target, what: str) -> Any:
@@ -547,9 +581,11 @@ _CONVERTERS: Dict[str, Callable[[Any, Target, str], Any]] = {
     "delegate": _convert_delegate,
     "array": _convert_array,
     "list": _convert_list,
+    "collection_class": _convert_collection_class,
     "dictionary": _convert_dictionary,
     "dictionary_class": _convert_dictionary,
     "object_class": _convert_object_class,
+    "abstract": _convert_abstract,
 }
 
 

@@ -70,6 +70,51 @@ def _json_convert() -> Any:
     return _newtonsoft["convert"]
 
 
+def deserialize(data: Any, dotnet_type: Any) -> Any:
+    """A .NET object of ``dotnet_type`` read by Newtonsoft (with the client's settings) from Python data.
+
+    The way to build an abstract or interface-typed value: the client's converters know
+    which concrete type a JSON object stands for (a discriminator property, say).
+    Python-style keys are turned into PascalCase; Newtonsoft matches names ignoring case.
+    """
+    convert = _json_convert()
+    if "deserialize" not in _newtonsoft:
+        _newtonsoft["deserialize"] = next(
+            m for m in convert.GetMethods()
+            if m.Name == "DeserializeObject" and not m.IsGenericMethod
+            and [p.ParameterType.Name for p in m.GetParameters()] == ["String", "Type", "JsonSerializerSettings"]
+        )
+    text = json.dumps(_json_shape(data), default=_json_default)
+    arguments = System.Array[System.Object]([text, dotnet_type, _settings("json", dotnet_type)])
+    return _newtonsoft["deserialize"].Invoke(None, arguments)
+
+
+def _pascal(key: str) -> str:
+    if "_" not in key and key[:1].isupper():
+        return key
+    return "".join(part[:1].upper() + part[1:] for part in key.rstrip("_").split("_"))
+
+
+def _json_shape(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_pascal(k) if isinstance(k, str) else k: _json_shape(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_shape(v) for v in value]
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    import datetime as _dt
+
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
 def client_serializer_settings(for_type: Any = None) -> Any:
     """The client's own serializer settings (``*.Serialization.JsonSerialization``), or None."""
     candidates = []
@@ -90,14 +135,20 @@ def client_serializer_settings(for_type: Any = None) -> Any:
 
 def _settings(style: str, for_type: Any) -> Any:
     _json_convert()
-    key = (style, str(for_type.Assembly.FullName) if for_type is not None and style == "json" else "")
+    key = (style, str(for_type.Assembly.FullName) if for_type is not None else "")
     cache = _newtonsoft.setdefault("settings", {})
     if key not in cache:
-        settings = client_serializer_settings(for_type) if style == "json" else None
+        # Both styles start from the client's settings: its converters decide how its own
+        # types (links, say) are written.
+        settings = client_serializer_settings(for_type)
         if settings is None:
-            # No converters: each one costs a check per value written. Enums arrive as
-            # numbers and the plan turns them into names.
             settings = System.Activator.CreateInstance(_newtonsoft["settings_type"])
+        elif style == "python":
+            # Each converter costs a check per value written; enums may come as numbers,
+            # the plan turns them into names.
+            for converter in list(settings.Converters):
+                if "StringEnumConverter" in str(converter.GetType().FullName):
+                    settings.Converters.Remove(converter)
         cache[key] = settings
     return cache[key]
 
@@ -198,7 +249,7 @@ def _value_converter(dotnet_type: Any) -> Optional[Convert]:
         return _parse_date
     if kind == "guid":
         return uuid.UUID
-    if kind in ("array", "list"):
+    if kind in ("array", "list", "collection_class"):
         element = _value_converter(target.element.type)  # type: ignore[union-attr]
         if element is None:
             return None  # text, numbers, booleans: JSON already has them right

@@ -1,62 +1,52 @@
-"""Fixtures of the bridge tests: a small C# library with unrelated names, built during the run.
+"""Fixtures of the bridge tests: libraries built during the run and loaded into this process.
 
-``shop`` compiles ``assets/Shop.cs`` (against Debian's real Newtonsoft.Json) for the
-framework the runtime of this pass loads, hosts that runtime in this process with
-``octoclr.runtime.start`` and loads the library. Its exception types are registered with
-the bridge's mapping table, exactly as the client's names are in the default table.
+``shop`` compiles ``assets/Shop.cs`` — a small library with names unrelated to Octopus —
+against Debian's real Newtonsoft.Json for the framework the runtime of this pass loads,
+hosts that runtime with ``octoclr.runtime.start`` and loads it. Its exception types are
+registered with the bridge's mapping table, as the client's names are in the default
+table. ``octopus`` loads the look-alike Octopus.Client into the same process.
 """
 
 from __future__ import annotations
 
-import subprocess
-import zipfile
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.support.csharp import compile_library, mcs_available
+from tests.support.nupkg import NEWTONSOFT_NUPKG
+
+if TYPE_CHECKING:
+    from tests.support.lookalike import LookalikeBuild
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-PERMISSIONS_SHIM = Path(__file__).resolve().parents[1] / "lookalike" / "shims" / "System.Security.Permissions.cs"
-NEWTONSOFT_NUPKG = Path("/usr/share/nupkg/Newtonsoft.Json.6.0.8.nupkg")
-
-
-def _newtonsoft(folder: Path) -> Path:
-    target = folder / "Newtonsoft.Json.dll"
-    if not target.exists():
-        with zipfile.ZipFile(NEWTONSOFT_NUPKG) as archive:
-            target.write_bytes(archive.read("lib/net45/Newtonsoft.Json.dll"))
-    return target
-
-
-def _permissions_shim(folder: Path) -> Path:
-    """CoreCLR only: Debian's net45 Newtonsoft.Json asks for System.Security.Permissions (see the shim's notes)."""
-    key = folder / "shim.snk"
-    subprocess.run(["sn", "-q", "-k", str(key)], check=True, capture_output=True)
-    signing = folder / "shim.KeyFile.cs"
-    signing.write_text(f'[assembly: System.Reflection.AssemblyKeyFile(@"{key}")]\n')
-    return compile_library(
-        [PERMISSIONS_SHIM, signing], folder / "System.Security.Permissions.dll", framework="netstandard2.0", assembly_version="4.0.3.0"
-    )
 
 
 @pytest.fixture(scope="session")
-def shop(runtime_name: str, tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+def lookalike_build(build_dir: Path) -> "LookalikeBuild":
+    """The look-alike Octopus.Client with Debian's Newtonsoft.Json (and, for CoreCLR, its shim)."""
     if not mcs_available() or not NEWTONSOFT_NUPKG.exists():
         pytest.skip("needs mcs and Debian's Newtonsoft.Json nupkg")
+    from tests.support.lookalike import build_lookalike
+
+    return build_lookalike(build_dir)
+
+
+@pytest.fixture(scope="session")
+def shop(runtime_name: str, lookalike_build: "LookalikeBuild", tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     folder = tmp_path_factory.mktemp("shop")
-    newtonsoft = _newtonsoft(folder)
-    framework = "netstandard2.0" if runtime_name == "coreclr" else "net45"
-    library = compile_library([ASSETS / "Shop.cs"], folder / "Acme.Shop.dll", framework=framework, references=[newtonsoft])
+    framework = lookalike_build.framework_for(runtime_name)
+    library = compile_library(
+        [ASSETS / "Shop.cs"], folder / "Acme.Shop.dll", framework=framework, references=[lookalike_build.newtonsoft]
+    )
+    dependencies = [p for p in lookalike_build.assemblies(runtime_name) if p.stem != "Octopus.Client"]
 
     import octoclr.runtime
 
     octoclr.runtime.start(runtime_name)
-    assemblies = [newtonsoft, library]
-    if runtime_name == "coreclr" and PERMISSIONS_SHIM.exists():
-        assemblies.insert(0, _permissions_shim(folder))
-    octoclr.runtime.load_assemblies(assemblies)
+    octoclr.runtime.load_assemblies([*dependencies, library])
 
     from octoclr import errors
     from octoclr.bridge import api, exceptions
@@ -68,10 +58,18 @@ def shop(runtime_name: str, tmp_path_factory: pytest.TempPathFactory) -> SimpleN
         "ShopException": errors.ServerError,
     }.items():
         exceptions.register(name, error_class)
-    api.configure(root_namespace="Acme.Shop", model_namespace="Acme.Shop.Model")
     return SimpleNamespace(
         root=api.namespace("Acme.Shop"),
         model=api.namespace("Acme.Shop.Model"),
         errors=api.namespace("Acme.Shop.Errors"),
         folder=folder,
     )
+
+
+@pytest.fixture(scope="session")
+def octopus(runtime_name: str, lookalike_build: "LookalikeBuild", shop: SimpleNamespace) -> SimpleNamespace:
+    import octoclr.runtime
+    from octoclr.bridge import api
+
+    octoclr.runtime.load_assemblies(lookalike_build.assemblies(runtime_name))
+    return SimpleNamespace(client=api.namespace("Octopus.Client"), model=api.namespace("Octopus.Client.Model"))

@@ -24,10 +24,15 @@ def test_generic_type_from_a_namespace(shop) -> None:
 
 
 def test_top_level_uses_the_configured_namespaces(shop) -> None:
-    assert api.top_level("ShopEndpoint") is shop.root.ShopEndpoint
-    assert api.top_level("model").Widget is shop.model.Widget
-    with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
-        api.top_level("Nothing")
+    before = api.config
+    api.configure(root_namespace="Acme.Shop", model_namespace="Acme.Shop.Model")
+    try:
+        assert api.top_level("ShopEndpoint") is shop.root.ShopEndpoint
+        assert api.top_level("model").Widget is shop.model.Widget
+        with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
+            api.top_level("Nothing")
+    finally:
+        api.configure(root_namespace=before.root_namespace, model_namespace=before.model_namespace)
 
 
 def test_namespace_needs_a_name(shop) -> None:
