@@ -431,6 +431,12 @@ class SimulatorApp:
         if tail == "tasks/tasktypes":
             return Route({"GET": self._static(lambda: codec.dumps([
                 {"Id": name, "Name": name, "Description": name} for name in ("Deploy", "Health", "Backup")]))})
+        if tail == "dashboard":
+            async def dashboard(request: Request, principal: Optional[Principal]) -> Response:
+                space = space_id or b.default_space_id() or ""
+                wanted = self._list_param(request, "projectId")
+                return json_response(b.dashboard(b.find_row(resources.BY_PATH["spaces"], space, None).id, wanted))
+            return Route({"GET": dashboard})
         if tail == "machineroles/all":
             async def roles(request: Request, principal: Optional[Principal]) -> Response:
                 return json_response(b.machine_roles(space_id or b.default_space_id() or ""))

@@ -933,6 +933,56 @@ class Backend:
 
     # --- queries behind a few non-collection links -------------------------------------------
 
+    def dashboard(self, space_id: str, project_ids: Optional[list[str]] = None) -> dict[str, Any]:
+        """The space's dashboard: the latest deployment of each project to each environment (and tenant)."""
+        self.advance_tasks()
+        environments = sorted((r.resource() for r in self.store.rows("environments", space_id)),
+                              key=lambda e: (e.get("SortOrder", 0), e["Id"]))
+        environment_ids = [e["Id"] for e in environments]
+        wanted = {p.lower() for p in project_ids or []}
+        projects = [r.resource() for r in self.store.rows("projects", space_id)
+                    if not wanted or r.id.lower() in wanted]
+        groups = [r.resource() for r in self.store.rows("projectgroups", space_id)]
+        latest: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for row in reversed(self.store.rows("deployments", space_id)):
+            deployment = row.resource()
+            key = (deployment.get("ProjectId"), deployment.get("EnvironmentId"), deployment.get("TenantId"))
+            if key in latest or (wanted and str(deployment.get("ProjectId")).lower() not in wanted):
+                continue
+            task_row = self.store.get("tasks", deployment.get("TaskId") or "")
+            task = task_row.resource() if task_row else {}
+            release_row = self.store.get("releases", deployment.get("ReleaseId") or "")
+            latest[key] = {
+                "Id": f"Dashboard-{deployment['Id']}", "ProjectId": deployment.get("ProjectId"),
+                "EnvironmentId": deployment.get("EnvironmentId"), "ReleaseId": deployment.get("ReleaseId"),
+                "DeploymentId": deployment["Id"], "TaskId": deployment.get("TaskId"),
+                "TenantId": deployment.get("TenantId"), "ChannelId": deployment.get("ChannelId"),
+                "ReleaseVersion": release_row.resource().get("Version") if release_row else None,
+                "Created": deployment.get("Created"), "QueueTime": task.get("QueueTime"),
+                "StartTime": task.get("StartTime"), "CompletedTime": task.get("CompletedTime"),
+                "State": task.get("State", "Queued"), "HasPendingInterruptions": False,
+                "HasWarningsOrErrors": bool(task.get("HasWarningsOrErrors")), "ErrorMessage": task.get("ErrorMessage", ""),
+                "Duration": task.get("Duration", ""), "IsCurrent": True, "IsPrevious": False,
+                "IsCompleted": bool(task.get("IsCompleted")),
+                "Links": {"Self": f"/api/{space_id}/deployments/{deployment['Id']}",
+                          "Release": f"/api/{space_id}/releases/{deployment.get('ReleaseId')}",
+                          "Task": f"/api/tasks/{deployment.get('TaskId')}"},
+            }
+        return {
+            "Id": None, "LastModifiedOn": None, "LastModifiedBy": None,
+            "Projects": [{"Id": p["Id"], "Name": p["Name"], "Slug": p.get("Slug"), "ProjectGroupId": p.get("ProjectGroupId"),
+                          "EnvironmentIds": environment_ids, "IsDisabled": p.get("IsDisabled", False),
+                          "TenantedDeploymentMode": p.get("TenantedDeploymentMode", "Untenanted"),
+                          "CanPerformUntenantedDeployment": True, "Links": {"Self": p["Links"]["Self"]}}
+                         for p in projects],
+            "ProjectGroups": [{"Id": g["Id"], "Name": g["Name"], "EnvironmentIds": environment_ids,
+                               "Links": {"Self": g["Links"]["Self"]}} for g in groups],
+            "Environments": [{"Id": e["Id"], "Name": e["Name"], "Links": {"Self": e["Links"]["Self"]}}
+                             for e in environments],
+            "Tenants": [], "Items": list(latest.values()), "PreviousItems": [], "IsFiltered": bool(wanted),
+            "ProjectLimit": 50, "Links": {"Self": f"/api/{space_id}/dashboard"},
+        }
+
     def machine_roles(self, space_id: str) -> list[str]:
         roles: set[str] = set()
         for row in self.store.rows("machines", space_id):

@@ -264,3 +264,17 @@ def test_changes_are_recorded_as_events(api: httpx.Client) -> None:
     assert all(e["Username"] == "admin" and e["SpaceId"] == "Spaces-1" for e in events)
     in_space = api.get("/api/Spaces-1/events", params={"regarding": env["Id"]}).json()
     assert in_space["TotalResults"] == 3
+
+
+def test_dashboard_shows_the_latest_deployment_per_project_and_environment(api: httpx.Client) -> None:
+    root_link = api.get("/api/Spaces-1").json()["Links"]["Dashboard"].split("{")[0]
+    empty = api.get(root_link).json()
+    assert empty["Items"] == [] and {p["Name"] for p in empty["Projects"]} == {"OctoFX Web", "OctoFX Rate Service"}
+    assert [e["Name"] for e in empty["Environments"]] == ["Development", "Test", "Production"]
+    first = api.post("/api/Spaces-1/deployments", json={"ReleaseId": "Releases-1", "EnvironmentId": "Environments-1"})
+    second = api.post("/api/Spaces-1/deployments", json={"ReleaseId": "Releases-1", "EnvironmentId": "Environments-1"})
+    wait_for_task(api, second.json()["Links"]["Task"])
+    items = api.get(root_link, params={"projectId": "Projects-1"}).json()["Items"]
+    assert [(i["DeploymentId"], i["State"], i["ReleaseVersion"]) for i in items] == \
+        [(second.json()["Id"], "Success", "1.0.0")]
+    assert first.json()["Id"] != second.json()["Id"]
