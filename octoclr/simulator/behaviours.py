@@ -866,12 +866,29 @@ class Backend:
                                 Completed=time.strftime("%A, %B %d, %Y %I:%M %p", time.gmtime()),
                                 Duration=f"{max(1, round(elapsed))} second{'s' if round(elapsed) != 1 else ''}")
                     self._pending.pop(task_id, None)
+                    if task.get("Name") == "Health":
+                        self._health_checked(task)
                 elif elapsed >= self.task_duration / 5 and state == "Queued":
                     task.update(State="Executing", StartTime=stamp, LastUpdatedTime=stamp,
                                 HasBeenPickedUpByProcessor=True)
                 else:
                     continue
                 self._save(coll, task, None)  # the server itself moved it along
+
+    def _health_checked(self, task: dict[str, Any]) -> None:
+        """A finished health check marks its targets healthy (the simulator's machines always answer)."""
+        arguments = task.get("Arguments") or {}
+        wanted = {str(m).lower() for m in arguments.get("MachineIds") or []}
+        environment = str(arguments.get("EnvironmentId") or "").lower()
+        coll = resources.BY_PATH["machines"]
+        for row in self.store.rows("machines", task.get("SpaceId") or ANY_SPACE):
+            machine = row.resource()
+            in_scope = (row.id.lower() in wanted if wanted else
+                        environment in (e.lower() for e in machine.get("EnvironmentIds", [])) if environment else True)
+            if in_scope and not machine.get("IsDisabled"):
+                machine.update(HealthStatus="Healthy", Status="Online", HasLatestCalamari=True,
+                               StatusSummary="Octopus was able to connect to the machine (simulated).")
+                self._save(coll, machine, None)
 
     def set_task_state(self, task_id: str, state: str, reason: str = "") -> dict[str, Any]:
         coll = resources.BY_PATH["tasks"]

@@ -278,3 +278,17 @@ def test_dashboard_shows_the_latest_deployment_per_project_and_environment(api: 
     assert [(i["DeploymentId"], i["State"], i["ReleaseVersion"]) for i in items] == \
         [(second.json()["Id"], "Success", "1.0.0")]
     assert first.json()["Id"] != second.json()["Id"]
+
+
+def test_a_health_check_task_marks_its_targets_healthy(api: httpx.Client) -> None:
+    machine = api.post("/api/Spaces-1/machines", json={
+        "Name": "new01", "Roles": ["web"], "EnvironmentIds": ["Environments-2"],
+        "Endpoint": {"CommunicationStyle": "TentaclePassive", "Uri": "https://new01:10933/", "Thumbprint": "AB"}}).json()
+    assert machine["HealthStatus"] == "Unknown"
+    task = api.post("/api/tasks", json={"Name": "Health", "Description": "Check new01", "SpaceId": "Spaces-1",
+                                        "Arguments": {"MachineIds": [machine["Id"]], "Timeout": "00:05:00"}})
+    assert task.status_code == 201
+    wait_for_task(api, task.json()["Links"]["Self"])
+    assert api.get(machine["Links"]["Self"]).json()["HealthStatus"] == "Healthy"
+    machine_tasks = api.get(machine["Links"]["Tasks"].split("{")[0]).json()
+    assert [t["Id"] for t in machine_tasks["Items"]] == [task.json()["Id"]]
