@@ -21,7 +21,7 @@ from octoclr.simulator import codec, resources
 from octoclr.simulator.auth import ADMINISTRATORS_TEAM, Authenticator, hash_api_key, hash_password, key_hint
 from octoclr.simulator.exceptions import BadRequest, Conflict, MethodNotAllowed, NotFound, validation_failed
 from octoclr.simulator.resources import CREATE, DELETE, MODIFY, Collection
-from octoclr.simulator.store import ANY_SPACE, Store
+from octoclr.simulator.store import ANY_SPACE, Row, Store
 
 _SERVER_OWNED = ("Id", "Links", "LastModifiedOn", "LastModifiedBy")
 
@@ -161,7 +161,7 @@ class Backend:
         row = self.find_row(coll, resource_id, space_id)
         return row.resource()
 
-    def find_row(self, coll: Collection, resource_id: str, space_id: Optional[str]):  # type: ignore[no-untyped-def]
+    def find_row(self, coll: Collection, resource_id: str, space_id: Optional[str]) -> Row:
         if coll.path == "tasks":
             self.advance_tasks()
         row = self.store.get(coll.path, resource_id)
@@ -171,7 +171,7 @@ class Backend:
             raise NotFound(f"The resource '{resource_id}' was not found.")
         return row
 
-    def _project_by_slug(self, slug: str, space_id: Optional[str]):  # type: ignore[no-untyped-def]
+    def _project_by_slug(self, slug: str, space_id: Optional[str]) -> Optional[Row]:
         space = space_id or self.default_space_id()
         for row in self.store.rows("projects", space):
             if (row.resource().get("Slug") or "").lower() == slug.lower():
@@ -356,14 +356,14 @@ class Backend:
                     errors.append(f"{key} must hold resource ids.")
                     continue
                 row = self.store.get(target_path, item)
-                space_ok = row is not None and (
+                same_space = row is not None and (
                     target.scope != resources.SPACE or (row.space_id or "").lower() == (resource.get("SpaceId") or "").lower()
                 )
-                if not space_ok:
+                if row is None or not same_space:
                     errors.append(f"The {target.item_type.lower()} '{item}' referenced by {key} does not exist"
                                   + (f" in space {resource.get('SpaceId')}." if target.scope == resources.SPACE else "."))
                 else:
-                    canonical.append(row.id)  # type: ignore[union-attr]
+                    canonical.append(row.id)
             if not errors:
                 resource[key] = canonical if isinstance(value, list) else canonical[0]
         if errors:
