@@ -23,7 +23,7 @@ from octoclr.simulator.exceptions import ApiError
 LOAD_ORDER = (
     "users", "spaces", "teams", "userroles", "scopeduserroles", "environments", "machinepolicies", "workerpools",
     "lifecycles", "projectgroups", "feeds", "tagsets", "accounts", "certificates", "proxies", "libraryvariablesets",
-    "tenants", "projects", "channels", "runbooks", "projecttriggers", "machines", "workers", "releases",
+    "projects", "channels", "runbooks", "projecttriggers", "tenants", "machines", "workers", "releases",
     "deployments", "subscriptions", "actiontemplates", "tasks",
 )
 

@@ -292,3 +292,14 @@ def test_a_health_check_task_marks_its_targets_healthy(api: httpx.Client) -> Non
     assert api.get(machine["Links"]["Self"]).json()["HealthStatus"] == "Healthy"
     machine_tasks = api.get(machine["Links"]["Tasks"].split("{")[0]).json()
     assert [t["Id"] for t in machine_tasks["Items"]] == [task.json()["Id"]]
+
+
+def test_tenant_project_environments_must_exist(api: httpx.Client) -> None:
+    bad = api.post("/api/Spaces-1/tenants", json={"Name": "Initech", "ProjectEnvironments": {"Projects-3": []}})
+    assert bad.status_code == 400 and "Projects-3" in " ".join(error_of(bad)["Errors"])  # Projects-3 is in Spaces-2
+    bad = api.post("/api/Spaces-1/tenants", json={"Name": "Initech",
+                                                  "ProjectEnvironments": {"Projects-1": ["Environments-99"]}})
+    assert bad.status_code == 400
+    good = api.post("/api/Spaces-1/tenants", json={"Name": "Initech",
+                                                   "ProjectEnvironments": {"projects-1": ["environments-3"]}})
+    assert good.json()["ProjectEnvironments"] == {"Projects-1": ["Environments-3"]}
