@@ -73,4 +73,4 @@ def copy_members(prototype: type, target: type) -> None:
     for name, value in vars(prototype).items():
         if name in ("__module__", "__dict__", "__weakref__", "__doc__", "__qualname__", "__slots__"):
             continue
-        setattr(target, name, value)
+        type.__setattr__(target, name, value)  # replaces a same-named member alias on purpose

@@ -60,6 +60,18 @@ class ProxyMeta(type):
             raise AttributeError(name)
         raise AttributeError(_unknown_message(info, name, static=True))
 
+    def __setattr__(cls, name: str, value: Any) -> None:
+        for klass in cls.__mro__:
+            descriptor = klass.__dict__.get(name)
+            if descriptor is not None:
+                break
+        if isinstance(descriptor, PropertyDescriptor):
+            if not descriptor.entry.is_static:
+                raise AttributeError(f"{descriptor.owner_name}.{descriptor.entry.name} belongs to objects, not to the class")
+            descriptor.set_static(value)
+            return
+        type.__setattr__(cls, name, value)
+
     def __repr__(cls) -> str:
         dotnet_type = cls.__dict__.get("__dotnet_type__")
         return f"<.NET class {dotnet_type.FullName}>" if dotnet_type is not None else super().__repr__()
@@ -221,6 +233,9 @@ class PropertyDescriptor:
             raise
         return conversion.property_to_python(value)
 
+    def set_static(self, value: Any) -> None:
+        self.__set__(None, value)
+
     def __set__(self, instance: Any, value: Any) -> None:
         from octoclr.bridge.exceptions import convert_exception, is_dotnet_exception
 
@@ -231,7 +246,7 @@ class PropertyDescriptor:
             self.target = conversion.target(entry.dotnet_type)
         dotnet_value = conversion.to_dotnet(value, self.target, f"{self.owner_name}.{entry.name}")
         try:
-            entry.set(instance._raw, dotnet_value)
+            entry.set(None if instance is None else instance._raw, dotnet_value)
         except Exception as error:
             if is_dotnet_exception(error):
                 raise convert_exception(error) from None

@@ -188,3 +188,16 @@ def test_static_members_on_the_class(shop) -> None:
 def test_instance_method_on_the_class_needs_an_object(shop) -> None:
     with pytest.raises(TypeError, match="instance method"):
         shop.root.Calculator.add(1, 2)
+
+
+def test_static_property_set_on_the_class(shop) -> None:
+    import datetime as dt
+
+    clock = shop.root.Clock
+    clock.timeout = dt.timedelta(seconds=5)
+    assert clock.timeout == dt.timedelta(seconds=5)
+    assert clock.Timeout == dt.timedelta(seconds=5)
+    with pytest.raises(TypeError, match="Clock.Timeout"):
+        clock.timeout = "soon"
+    with pytest.raises(AttributeError, match="belongs to objects"):
+        shop.model.Widget.name = "x"

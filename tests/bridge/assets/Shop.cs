@@ -298,6 +298,11 @@ namespace Acme.Shop
         public Task<Widget> WidgetAsync(string name) { return Task.FromResult(new Widget { Name = name, Id = "widgets-99" }); }
     }
 
+    public static class Clock
+    {
+        public static TimeSpan Timeout { get; set; }
+    }
+
     public class Session : IDisposable
     {
         public static int Disposed;
