@@ -157,3 +157,15 @@ def test_task_repositories_follow_a_deployment_made_through_the_rest_collections
     assert task["completed"]["FinishedSuccessfully"] is True
     assert task["fetched"]["State"] == "Success"
     assert task["detailsTaskId"] == task["completed"]["Id"]
+
+
+def test_refusals_reach_the_client_as_octopus_errors_with_the_server_message(walkthrough: Dict[str, Any]) -> None:
+    """The client turns the error body (ErrorMessage, then each of Errors) into the error's message."""
+    reached(walkthrough, "errors.getMissingProject", "errors.duplicateEnvironment", "errors.projectWithoutLifecycle")
+    errors = walkthrough["errors"]
+    assert errors["errors.getMissingProject"]["statusCode"] == 404
+    assert errors["errors.duplicateEnvironment"]["statusCode"] == 400
+    assert errors["errors.projectWithoutLifecycle"]["statusCode"] == 400
+    for name, error in errors.items():
+        # "undefined" is what the client prints when the body has no ErrorMessage.
+        assert error["message"] and "undefined" not in error["message"], (name, error)

@@ -231,6 +231,27 @@ async function main() {
         summary.restTask = await waitForTask("rest.", deployment.TaskId);
     });
 
+    // Refusals reach the caller as the client's OctopusError, built from the server's error body.
+    await section("errors", async () => {
+        summary.errors = {};
+        const expectRefusal = async (name, action) => {
+            await step(name, async () => {
+                try {
+                    await action();
+                } catch (error) {
+                    summary.errors[name] = { statusCode: error.StatusCode ?? null, message: error.message };
+                    return;
+                }
+                throw new Error(`${name} was accepted but should have been refused`);
+            });
+        };
+        await expectRefusal("errors.getMissingProject", () => projects.get("Projects-999999"));
+        await expectRefusal("errors.duplicateEnvironment", () => environments.create({ Name: environment.Name }));
+        await expectRefusal("errors.projectWithoutLifecycle", () =>
+            projects.create({ Name: "No Lifecycle", ProjectGroupId: projectGroup.Id, LifecycleId: "Lifecycles-999999" }),
+        );
+    });
+
     async function waitForTask(prefix, taskId) {
         const waiter = new ServerTaskWaiter(client, spaceName);
         const completedTask = await step(`${prefix}serverTasks.waitForServerTaskToComplete`, () =>
