@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 import httpx
 import pytest
 
 from .conftest import space_body, unique
-from .swagger import SwaggerDescription
+
+if TYPE_CHECKING:
+    from .swagger import SwaggerDescription
 
 Exchange = Tuple[str, str, int, Any]  # method, path, status, body
 
