@@ -71,6 +71,6 @@ def result_converter(names: List[str]) -> Callable[[Any], Any] | None:
 
 def copy_members(prototype: type, target: type) -> None:
     for name, value in vars(prototype).items():
-        if name in ("__module__", "__dict__", "__weakref__", "__doc__", "__qualname__", "__slots__"):
+        if name in ("__module__", "__dict__", "__weakref__", "__doc__", "__qualname__", "__slots__", "__annotations__"):
             continue
         type.__setattr__(target, name, value)  # replaces a same-named member alias on purpose

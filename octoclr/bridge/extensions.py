@@ -26,11 +26,15 @@ _groups: Dict[tuple, Optional[MethodGroup]] = {}
 _EXTENSION_ATTRIBUTE = "System.Runtime.CompilerServices.ExtensionAttribute"
 
 
+_assembly_count = [0]
+
+
 def _refresh() -> None:
+    count = int(System.AppDomain.CurrentDomain.GetAssemblies().Length)
+    if count == _assembly_count[0]:
+        return  # nothing loaded since the index was built
+    _assembly_count[0] = count
     assemblies = reflection.loaded_assemblies()
-    names = {str(a.FullName) for a in assemblies}
-    if names <= _indexed_assemblies:
-        return
     with _lock:
         for assembly in assemblies:
             name = str(assembly.FullName)

@@ -281,15 +281,17 @@ class MethodGroup:
             if plan is not None:
                 overload, converters = plan
                 try:
-                    converted = [a if c is None else c(a) for c, a in zip(converters, args)]
+                    fast = [a if c is None else c(a) for c, a in zip(converters, args)]
                 except ConversionError:
                     pass  # a value-dependent rule failed (an enum name, say): resolve again
                 else:
-                    return self._invoke(overload, raw_self, converted, None)
+                    return self._invoke(overload, raw_self, fast, None)
         key = (tuple(map(type, args)), tuple(kwargs), type_arguments and tuple(reflection.type_key(t) for t in type_arguments))
-        overload = self._cache.get(key)
-        converted = None
-        if overload is not None:
+        cached = self._cache.get(key)
+        converted: Optional[List[Any]] = None
+        source: Any = None
+        if cached is not None:
+            overload = cached
             matched = overload.match(args, kwargs)
             if matched is not None:
                 try:
@@ -311,6 +313,7 @@ class MethodGroup:
             return
         converters = []
         for parameter, value in zip(parameters, args):
+            assert parameter.target is not None
             converters.append(_fast_converter(parameter.target, type(value), f"{self.owner}.{self.name}() argument {parameter.python_name}"))
         self._fast[tuple(map(type, args))] = (overload, converters)
 
@@ -402,7 +405,7 @@ def _type_by_name(name: str) -> Any:
     found = System.Type.GetType(name)
     if found is not None:
         return found
-    candidates = []
+    candidates: List[Any] = []
     for assembly in reflection.loaded_assemblies():
         direct = assembly.GetType(name)
         if direct is not None:
@@ -413,7 +416,7 @@ def _type_by_name(name: str) -> Any:
 
 
 def method_group(info: TypeInfo, name: str) -> MethodGroup:
-    key = ("methods", name)
+    key: Any = ("methods", name)
     group = info.extras.get(key)
     if group is None:
         group = info.extras[key] = MethodGroup(info.full_name, name, info.methods[name])
@@ -421,7 +424,7 @@ def method_group(info: TypeInfo, name: str) -> MethodGroup:
 
 
 def constructor_group(info: TypeInfo) -> MethodGroup:
-    key = ("constructors",)
+    key: Any = ("constructors",)
     group = info.extras.get(key)
     if group is None:
         group = info.extras[key] = MethodGroup(info.full_name, info.dotnet_type.Name, reflection.constructors(info.dotnet_type))
@@ -479,8 +482,8 @@ def construct(cls: Any, args: Sequence[Any], kwargs: Dict[str, Any]) -> Any:
     if dotnet_type.IsInterface or dotnet_type.IsAbstract:
         raise TypeError(f"{info.full_name} is {'an interface' if dotnet_type.IsInterface else 'abstract'} and cannot be created")
     group = constructor_group(info)
-    constructor_kwargs = {}
-    property_kwargs = {}
+    constructor_kwargs: Dict[str, Any] = {}
+    property_kwargs: Dict[str, Any] = {}
     names = {n for o in group.overloads for n in o.by_name}
     for key, value in kwargs.items():
         (constructor_kwargs if key in names else property_kwargs)[key] = value

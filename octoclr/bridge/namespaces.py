@@ -43,8 +43,14 @@ class Namespace:
     def __init__(self, name: str) -> None:
         self._name = name
         self._cache: Dict[str, Any] = {}
+        self._scanned: Any = None  # (assembly count, types by name, child namespaces)
 
     def _types(self) -> Tuple[Dict[str, List[Any]], List[str]]:
+        import System
+
+        count = int(System.AppDomain.CurrentDomain.GetAssemblies().Length)
+        if self._scanned is not None and self._scanned[0] == count:
+            return self._scanned[1], self._scanned[2]
         by_name: Dict[str, List[Any]] = {}
         children = set()
         prefix = self._name + "."
@@ -55,6 +61,7 @@ class Namespace:
                     by_name.setdefault(t.Name.split("`")[0], []).append(t)
                 elif namespace.startswith(prefix):
                     children.add(namespace[len(prefix):].split(".")[0])
+        self._scanned = (count, by_name, sorted(children))
         return by_name, sorted(children)
 
     def __getattr__(self, name: str) -> Any:

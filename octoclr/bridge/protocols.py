@@ -1,3 +1,6 @@
+# The prototypes below are copied onto proxy classes, which have ``_raw`` and the Mapping
+# and Sequence methods; checked on their own, they lack them.
+# mypy: disable-error-code="attr-defined,call-overload,operator"
 """Python protocols for .NET collection and disposal interfaces, added once at the interface.
 
 Registered as customizers (like JPype's ``_jcollection``): every proxy whose type

@@ -86,7 +86,7 @@ class Proxy(metaclass=ProxyMeta):
     _setters: Dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name == "_raw":
+        if name.startswith("_"):  # Python's own probes (_repr_html_, __length_hint__...)
             raise AttributeError(name)
         from octoclr.bridge import extensions
 
@@ -391,7 +391,7 @@ def wrap_dotnet(raw: Any) -> Any:
 
 
 def _make(cls: type, raw: Any) -> Any:
-    instance = _new(cls)
+    instance: Any = _new(cls)
     _set_raw(instance, raw)
     return instance
 
