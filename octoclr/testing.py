@@ -114,7 +114,8 @@ class Simulator:
         self.url = ""  # learnt from the ready file: with port 0 every start gets a new port
         command = [sys.executable, "-m", "octoclr.simulator", "--host", self.host, "--port", str(self.port),
                    "--seed", self._seed_argument(), "--version", self.version, "--admin-username", self.username,
-                   "--task-duration", str(self.task_duration), "--ready-file", str(ready)]
+                   "--task-duration", str(self.task_duration), "--ready-file", str(ready),
+                   "--parent-pid", str(os.getpid())]
         if self.data:
             command += ["--data", self.data]
         # Credentials travel in the environment, never on a command line other users can read.

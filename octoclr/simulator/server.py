@@ -130,6 +130,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m octoclr.simulator.server")
     add_arguments(parser)
     parser.add_argument("--ready-file", help="write {url, pid} as JSON to this file once listening")
+    parser.add_argument("--parent-pid", type=int, help="stop when this process (the test run that started us) ends")
     return parser.parse_args(argv)
 
 
@@ -171,8 +172,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         partial = ready.with_suffix(".partial")
         partial.write_text(json.dumps({"url": url_of(sock), "pid": os.getpid()}))
         partial.replace(ready)
+    if args.parent_pid:
+        _exit_with_parent(args.parent_pid)
     serve(built, sock)
     return 0
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Stop gracefully once the parent is gone, so a killed test run leaves no server behind."""
+    import signal
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 if __name__ == "__main__":
