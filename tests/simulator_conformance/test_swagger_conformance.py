@@ -1,10 +1,12 @@
 """Responses of the implemented collections match the official Swagger description of the API.
 
 A population of resources is created through plain HTTP in a space of its own, the way a
-client would: each collection's create, get, list and ``/all`` responses are then validated
-against the definitions that the description promises for that route and status. A second
-check compares property sets: a real server serialises every property of a resource (unset ones
-as ``null``), so a property the description defines but the simulator leaves out is a gap.
+client would: each collection's create, get, list, ``/all`` and PUT responses, and a few
+related routes, are then validated against the definitions that the description promises for
+that route and status. So is the first page of every collection the root documents link to,
+seeded data included. A second check compares property sets: a real server serialises every
+property of a resource (unset ones as ``null``), so a property the description defines but the
+simulator leaves out is a gap.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ class Population:
         return body
 
     def collection(self, name: str, base: str, create: Optional[Dict[str, Any]] = None, *, resource: Any = None) -> Any:
-        """create (POST base) or use ``resource``, then get, list and /all, all recorded."""
+        """create (POST base) or use ``resource``, then get, list, /all and PUT, all recorded."""
         if create is not None:
             resource = self.record(name, "create", "POST", base, json=create)
         if resource is None:
