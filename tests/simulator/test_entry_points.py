@@ -83,3 +83,21 @@ def test_pytest_fixtures_give_a_clean_simulator_per_test(tmp_path: Path) -> None
                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 passed" in result.stdout
+
+
+def test_a_simulator_does_not_outlive_the_process_that_started_it() -> None:
+    import time
+
+    script = ("import os\nfrom octoclr.testing import Simulator\n"
+              "s = Simulator(seed=None).start()\nprint(s.pid, flush=True)\nos._exit(0)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    server_pid = int(result.stdout.strip())
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(server_pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(server_pid, 9)
+    raise AssertionError("the simulator kept running after its parent ended")
