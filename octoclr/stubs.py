@@ -295,7 +295,13 @@ class StubBuilder:
     def _enum_annotation(self, t: Any, module: Module) -> str:
         if not self.is_stubbed(t):
             return "str"
-        return self.class_ref(t, module) + "Name"
+        # The names alias lives at module level (``Outer_InnerName`` for a nested enum).
+        ref = self.class_ref(t, module)  # records the import of the enum's module where needed
+        outer = t
+        while outer.IsNested:
+            outer = outer.DeclaringType
+        prefix = ref.split(".", 1)[0] + "." if str(outer.Namespace or "") != module.namespace else ""
+        return prefix + self._alias_name(t)
 
     def _callable(self, t: Any, module: Module, bound: Dict[str, str]) -> str:
         invoke = t.GetMethod("Invoke")

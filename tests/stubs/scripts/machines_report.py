@@ -28,12 +28,17 @@ def rename(repository: octoclr.OctopusRepository, machine_id: str, name: str) ->
     return saved.name
 
 
+def is_usable(machine: octoclr.model.MachineResource) -> bool:
+    return machine.status == "Online" and not machine.is_disabled
+
+
 def main() -> None:
     endpoint = octoclr.OctopusServerEndpoint(os.environ["OCTOPUS_URL"], os.environ["OCTOPUS_API_KEY"])
     repository = octoclr.OctopusRepository(endpoint)
     for environment, machines in sorted(machines_by_environment(repository).items()):
         print(environment, ", ".join(sorted(machines)))
     print(rename(repository, "machines-1", "Test Server 1"))
+    print([m.id for m in repository.machines.find_all() if is_usable(m)])
     me = repository.users.get_current()
     print(me.username.upper(), me.links["Self"])
     disabled = repository.machines.find_many(lambda m: m.is_disabled)

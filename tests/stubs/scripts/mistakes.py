@@ -11,3 +11,4 @@ repository.machinez.find_all()  # E: "OctopusRepository" has no attribute "machi
 octoclr.model.LoginCommand(usernam="me")  # E: Unexpected keyword argument "usernam" for "LoginCommand"; did you mean "username"?  [call-arg]
 repository.projects.find_by_name(["a"])  # E: Argument 1 to "find_by_name" of "IFindByName" has incompatible type "list[str]"; expected "str | None"  [arg-type]
 count: int = repository.machines.find_all()  # E: Incompatible types in assignment (expression has type "list[MachineResource]", variable has type "int")  [assignment]
+machine.status = "Onlien"  # E: Incompatible types in assignment (expression has type "Literal['Onlien']", variable has type "Literal['Online', 'Offline', 'Unknown', 'NeedsUpgrade', 'CalamariNeedsUpgrade', 'Disabled']")  [assignment]
