@@ -39,12 +39,7 @@ def configure(**changes: Any) -> BridgeConfig:
 def ensure_runtime() -> None:
     if "clr" in sys.modules:
         return
-    if loader is not None:
-        loader()
-        return
-    import octoclr
-
-    octoclr.load()
+    (loader or _default_loader)()
 
 
 def top_level(name: str) -> Any:
@@ -58,8 +53,26 @@ def top_level(name: str) -> Any:
         return _namespace(config.model_namespace)
     try:
         return getattr(_namespace(config.root_namespace), name)
+    except AttributeError:
+        if not _client_loaded():
+            # A runtime is hosted but the client is not loaded yet: load it, then look again.
+            (loader or _default_loader)()
+    try:
+        return getattr(_namespace(config.root_namespace), name)
     except AttributeError as error:
         raise AttributeError(f"module 'octoclr' has no attribute '{name}' ({error})") from None
+
+
+def _client_loaded() -> bool:
+    from octoclr import runtime
+
+    return runtime.current() is not None
+
+
+def _default_loader() -> Any:
+    import octoclr
+
+    return octoclr.load()
 
 
 def wrap(raw: Any) -> Any:
