@@ -18,7 +18,7 @@ import time
 from types import TracebackType
 from typing import IO, Optional, Type
 
-from octoclr import secrets
+import octoclr.secrets as secrets
 
 __all__ = ["Progress", "enabled_for"]
 

@@ -22,7 +22,7 @@ import sys
 import textwrap
 from typing import Any, Dict, List, Optional, Sequence
 
-from octoclr import secrets
+import octoclr.secrets as secrets
 
 log = logging.getLogger("octoclr.call")
 
@@ -99,7 +99,7 @@ def _load(args: argparse.Namespace) -> Any:
 
 def listing(repository_name: Optional[str] = None) -> List[str]:
     """Lines listing the repositories and their methods (or one repository's methods with signatures)."""
-    from octoclr import calls
+    import octoclr.calls as calls
 
     available = calls.repositories()
     if repository_name:
@@ -121,7 +121,7 @@ def listing(repository_name: Optional[str] = None) -> List[str]:
 
 
 def listing_data() -> Dict[str, Dict[str, List[str]]]:
-    from octoclr import calls
+    import octoclr.calls as calls
 
     return {
         r.command_name: {m.command_name: m.signatures() for m in r.methods.values()}
@@ -130,7 +130,7 @@ def listing_data() -> Dict[str, Dict[str, List[str]]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from octoclr import calls
+    import octoclr.calls as calls
 
     api_key = args.api_key or os.environ.get("OCTOPUS_API_KEY") or None
     secrets.register(api_key)  # before anything can print or log it

@@ -26,7 +26,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import octoclr
-    from octoclr import stubs
+    import octoclr.stubs as stubs
 
     octoclr.load(runtime=args.runtime, version=args.client_version, source=args.source, framework=args.framework)
     written = stubs.generate(args.out)

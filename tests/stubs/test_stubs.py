@@ -149,3 +149,23 @@ def test_generation_is_deterministic_and_never_replaces_a_foreign_folder(generat
     assert len(lines) == 1 and lines[0].startswith("octoclr: error: ") and "--out" in lines[0]
     assert (foreign / "octoclr" / "__init__.pyi").read_text() == "# my own stubs\n"
     assert [p.name for p in foreign.iterdir()] == ["octoclr"]  # nothing left behind
+
+
+def test_stubs_for_a_library_unrelated_to_octopus(runtime_name: str, build_dir: Path, tmp_path: Path) -> None:
+    """The generator knows no Octopus type: an unrelated library gets stubs just as precise."""
+    from tests.support.csharp import mcs_available
+    from tests.support.lookalike import build_acme
+
+    if not mcs_available():
+        pytest.skip("mcs (mono-devel) is needed to build Acme.Inventory")
+    dll = build_acme(build_dir)
+    out = tmp_path / "stubs"
+    done = subprocess.run(
+        [sys.executable, str(HERE / "acme" / "generate.py"), runtime_name, str(dll), str(out)],
+        cwd=str(tmp_path), capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (out / "octoclr" / "_dotnet" / "Acme" / "Inventory" / "__init__.pyi").is_file()
+    script = HERE / "acme" / "inventory_script.py"
+    found = {f for f in mypy(out, [script], tmp_path) if f[2] == "error" or f[3].startswith("Revealed type")}
+    assert found == expectations(script)
