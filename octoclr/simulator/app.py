@@ -55,7 +55,7 @@ def json_response(body: Any, status: int = 200, headers: Optional[dict[str, str]
 
 
 def error_response(error: ApiError) -> Response:
-    return json_response(error.body(), error.status)
+    return json_response(error.body(), error.status, error.headers or None)
 
 
 class Route:
@@ -159,8 +159,9 @@ class SimulatorApp:
         if handler is None:
             if method not in _ALL_METHODS and method not in route.handlers:
                 raise MethodNotAllowed(f"The method {method} is not supported.")
-            allowed = ", ".join(sorted(route.handlers))
-            raise MethodNotAllowed(f"{method} is not allowed on {path}. Allowed: {allowed or 'none'}.")
+            allowed = ", ".join(sorted({*route.handlers, *(["HEAD"] if "GET" in route.handlers else [])}))
+            raise MethodNotAllowed(f"{method} is not allowed on {path}. Allowed: {allowed or 'none'}.",
+                                   headers={"Allow": allowed})
         principal = None
         if not route.anonymous:
             principal = self.backend.auth.identify(request.headers, request.query_params, request.cookies)

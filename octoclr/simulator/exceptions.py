@@ -17,8 +17,10 @@ class ApiError(Exception):
         *,
         help_text: Optional[str] = None,
         details: Optional[dict[str, Any]] = None,
+        headers: Optional[dict[str, str]] = None,
     ) -> None:
         super().__init__(message)
+        self.headers = headers or {}
         self.message = message
         self.errors = list(errors) if errors is not None else [message]
         self.help_text = help_text

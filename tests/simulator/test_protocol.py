@@ -169,6 +169,7 @@ def test_post_on_an_item_without_override_is_405(api: httpx.Client) -> None:
     response = api.post("/api/Spaces-1/environments/Environments-1", json={"Name": "x"})
     assert response.status_code == 405
     error_of(response)
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "PUT", "DELETE"}
 
 
 def test_wrong_verbs_are_405(api: httpx.Client) -> None:
