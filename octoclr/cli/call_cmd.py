@@ -130,6 +130,30 @@ def listing_data() -> Dict[str, Dict[str, List[str]]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from octoclr.errors import OctoclrError
+
+    try:
+        return _run(args)
+    except OctoclrError as error:
+        # Shell scripts read one line per failure: the server's error list joins the message.
+        error.args = (one_line(str(error)),)
+        raise
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line: its lines joined, list bullets dropped, repeats left out."""
+    parts: List[str] = []
+    for line in message.splitlines():
+        text = line.strip().lstrip("-*• ").strip()
+        if text and text not in parts:
+            parts.append(text)
+    joined = parts[0] if parts else ""
+    for part in parts[1:]:
+        joined = f"{joined} {part}" if joined.endswith((".", ":", ";", "!", "?")) else f"{joined}: {part}"
+    return joined
+
+
+def _run(args: argparse.Namespace) -> int:
     import octoclr.calls as calls
 
     api_key = args.api_key or os.environ.get("OCTOPUS_API_KEY") or None

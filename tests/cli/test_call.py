@@ -124,6 +124,20 @@ def test_arguments_take_the_declared_parameter_types(call: Callable[..., Finishe
     assert [e["Id"] for e in json.loads(finished.stdout)] == [e["Id"] for e in facts.environments[:2]]
 
 
+def test_objects_are_given_as_json(call: Callable[..., Finished], facts: ServerFacts, tmp_path: Path) -> None:
+    name = f"Staging {_random.token_hex(4)}"
+    finished = call("environments", "create", json.dumps({"Name": name}), "--json")
+    assert finished.returncode == 0, finished.explain()
+    created = json.loads(finished.stdout)
+    assert created["Name"] == name and created["Id"]
+    # The same name again: the server's validation error, on one line, with its exit code.
+    body = tmp_path / "environment.json"
+    body.write_text(json.dumps({"Name": name}), encoding="utf-8")
+    finished = call("environments", "create", f"@{body}")
+    assert finished.returncode == errors.ValidationError.exit_code, finished.explain()
+    assert name in one_error_line(finished)
+
+
 # --- errors: one line, an exit code by error class ------------------------------------------
 
 
