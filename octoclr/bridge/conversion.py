@@ -627,8 +627,13 @@ _result_converters: Dict[Any, Converter] = {}
 _property_converters: Dict[Any, Converter] = {}
 
 
+_PLAIN_TYPES = frozenset(_PLAIN)
+
+
 def to_python(value: Any, streaming: bool = False) -> Any:
     """A method result as Python sees it (lists copied; ``streaming`` enumerables lazily)."""
+    if value.__class__ in _PLAIN_TYPES and not streaming:
+        return value
     converter = _result_converters.get(type(value))
     if converter is not None and not streaming:
         return converter(value)
@@ -644,6 +649,8 @@ def to_python(value: Any, streaming: bool = False) -> Any:
 
 def property_to_python(value: Any) -> Any:
     """A property or field value: collections stay live .NET views."""
+    if value.__class__ in _PLAIN_TYPES:
+        return value
     converter = _property_converters.get(type(value))
     if converter is not None:
         return converter(value)

@@ -166,7 +166,9 @@ class Overload:
             return None
 
     def invoke(self, raw_self: Any, converted: List[Any]) -> Any:
-        binding = self.binding()
+        binding = self._binding
+        if binding is None:
+            binding = self.binding()
         if binding is not None:
             if self.is_static:
                 return binding(*converted)
@@ -446,7 +448,19 @@ class BoundMethod:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.prefix:
             args = self.prefix + args
-        return self.group.call(self.raw_self, args, kwargs, self.type_arguments)
+        group = self.group
+        if not kwargs and not self.type_arguments:
+            # The fast path of MethodGroup.call, inlined: this is every repeated call.
+            plan = group._fast.get(tuple(map(type, args)))
+            if plan is not None:
+                overload, converters = plan
+                try:
+                    converted = [a if c is None else c(a) for c, a in zip(converters, args)]
+                except ConversionError:
+                    pass
+                else:
+                    return group._invoke(overload, self.raw_self, converted, None)
+        return group.call(self.raw_self, args, kwargs, self.type_arguments)
 
     def __getitem__(self, type_arguments: Any) -> "BoundMethod":
         if not isinstance(type_arguments, tuple):
