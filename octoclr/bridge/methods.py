@@ -217,7 +217,8 @@ class MethodGroup:
         self.name = name
         self.overloads = [Overload(m, name) for m in methods]
         self._cache: Dict[Any, Overload] = {}
-        self._fast: Dict[Tuple[type, ...], Tuple[Overload, List[Any]]] = {}
+        # Argument types → (pythonnet binding, is static, converters or None, result conversion).
+        self._fast: Dict[Tuple[type, ...], Tuple[Any, bool, Optional[List[Any]], Any]] = {}
 
     def doc(self) -> str:
         return "\n".join(o.signature for o in self.overloads)
@@ -281,13 +282,9 @@ class MethodGroup:
         if not kwargs and not type_arguments:
             plan = self._fast.get(tuple(map(type, args)))
             if plan is not None:
-                overload, converters = plan
-                try:
-                    fast = [a if c is None else c(a) for c, a in zip(converters, args)]
-                except ConversionError:
-                    pass  # a value-dependent rule failed (an enum name, say): resolve again
-                else:
-                    return self._invoke(overload, raw_self, fast, None)
+                done, result = run_plan(plan, raw_self, args)
+                if done:
+                    return result
         key = (tuple(map(type, args)), tuple(kwargs), type_arguments and tuple(reflection.type_key(t) for t in type_arguments))
         cached = self._cache.get(key)
         converted: Optional[List[Any]] = None
@@ -313,11 +310,21 @@ class MethodGroup:
         parameters = overload.parameters
         if len(args) != len(parameters) or any(p.is_params or p.is_token or p.target is None for p in parameters):
             return
-        converters = []
+        if overload.is_constructor:
+            return
+        binding = overload.binding()
+        if binding is None:
+            return
+        converters: List[Any] = []
         for parameter, value in zip(parameters, args):
             assert parameter.target is not None
             converters.append(_fast_converter(parameter.target, type(value), f"{self.owner}.{self.name}() argument {parameter.python_name}"))
-        self._fast[tuple(map(type, args))] = (overload, converters)
+        self._fast[tuple(map(type, args))] = (
+            binding,
+            overload.is_static,
+            converters if any(c is not None for c in converters) else None,
+            _finisher(overload),
+        )
 
     def _invoke(self, overload: Overload, raw_self: Any, converted: List[Any], source: Any) -> Any:
         if raw_self is None and not overload.is_static and not overload.is_constructor:
@@ -335,6 +342,43 @@ class MethodGroup:
         if overload.returns_void:
             return None
         return conversion.to_python(result, overload.streaming)
+
+
+def run_plan(plan: Tuple[Any, bool, Optional[List[Any]], Any], raw_self: Any, args: Sequence[Any]) -> Tuple[bool, Any]:
+    """(True, result) when a remembered plan made the call; (False, None) to resolve again."""
+    binding, is_static, converters, finish = plan
+    if converters is not None:
+        try:
+            args = [a if c is None else c(a) for c, a in zip(converters, args)]
+        except ConversionError:
+            return False, None  # a value-dependent rule failed (an enum name, say)
+    if not is_static and raw_self is None:
+        return False, None
+    try:
+        result = binding(*args) if is_static else binding(raw_self, *args)
+    except Exception as error:
+        if _exceptions.is_dotnet_exception(error):
+            raise _exceptions.convert_exception(error) from None
+        raise
+    return True, finish(result)
+
+
+def _finisher(overload: Overload) -> Any:
+    if overload.returns_task:
+        return _tasks.wrap_task
+    if overload.returns_void:
+        return _none
+    if overload.streaming:
+        return _streaming
+    return conversion.to_python
+
+
+def _none(result: Any) -> None:
+    return None
+
+
+def _streaming(result: Any) -> Any:
+    return conversion.to_python(result, True)
 
 
 _IDENTITY_KINDS = {str: ("string", "object"), int: ("int",), bool: ("bool",), float: ("float",)}
@@ -433,6 +477,67 @@ def constructor_group(info: TypeInfo) -> MethodGroup:
     return group
 
 
+def method_function(group: MethodGroup, python_name: str) -> Any:
+    """A plain function for a method group, for the proxy class's dictionary.
+
+    Python binds functions to instances in C, and the function runs the remembered plan
+    inline; this is what keeps a proxied call close to a raw pythonnet call. Groups with
+    generic overloads or a mix of static and instance overloads use :class:`BoundMethod`.
+    """
+    fast_get = group._fast.get
+    call = group.call
+    owner, name = group.owner, group.name
+
+    if all(o.is_static for o in group.overloads):
+
+        def static_method(*args: Any, **kwargs: Any) -> Any:
+            if not kwargs:
+                plan = fast_get(tuple(map(type, args)))
+                if plan is not None:
+                    done, result = run_plan(plan, None, args)
+                    if done:
+                        return result
+            return call(None, args, kwargs)
+
+        function: Any = static_method
+    else:
+
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                raw = self._raw
+            except AttributeError:
+                raise TypeError(f"{owner}.{name} is an instance method; call it on an object") from None
+            if not kwargs:
+                plan = fast_get(tuple(map(type, args)))
+                if plan is not None:
+                    binding, is_static, converters, finish = plan
+                    if converters is None and not is_static:
+                        try:
+                            result = binding(raw, *args)
+                        except Exception as error:
+                            if _exceptions.is_dotnet_exception(error):
+                                raise _exceptions.convert_exception(error) from None
+                            raise
+                        return finish(result)
+                    done, result = run_plan(plan, raw, args)
+                    if done:
+                        return result
+            return call(raw, args, kwargs)
+
+        function = method
+    function.__name__ = python_name
+    function.__qualname__ = f"{owner}.{python_name}"
+    function.__doc__ = f".NET {owner}.{name}:\n" + group.doc()
+    function.group = group
+    return staticmethod(function) if all(o.is_static for o in group.overloads) else function
+
+
+def plain_function_suits(group: MethodGroup) -> bool:
+    """Whether a group can be a plain function (no generic overloads, not static and instance mixed)."""
+    statics = {o.is_static for o in group.overloads}
+    return len(statics) == 1 and not any(o.is_generic for o in group.overloads)
+
+
 class BoundMethod:
     """A method group bound to an object (or to its class, for static methods)."""
 
@@ -453,13 +558,9 @@ class BoundMethod:
             # The fast path of MethodGroup.call, inlined: this is every repeated call.
             plan = group._fast.get(tuple(map(type, args)))
             if plan is not None:
-                overload, converters = plan
-                try:
-                    converted = [a if c is None else c(a) for c, a in zip(converters, args)]
-                except ConversionError:
-                    pass
-                else:
-                    return group._invoke(overload, self.raw_self, converted, None)
+                done, result = run_plan(plan, self.raw_self, args)
+                if done:
+                    return result
         return group.call(self.raw_self, args, kwargs, self.type_arguments)
 
     def __getitem__(self, type_arguments: Any) -> "BoundMethod":

@@ -305,7 +305,7 @@ def _bases(dotnet_type: Any) -> tuple:
 
 
 def _create(dotnet_type: Any) -> type:
-    from octoclr.bridge.methods import method_group
+    from octoclr.bridge.methods import method_function, method_group, plain_function_suits
 
     info = type_info(dotnet_type)
     shown = reflection.public_type(dotnet_type)
@@ -321,7 +321,11 @@ def _create(dotnet_type: Any) -> type:
     for name, entry in info.properties.items():
         descriptors[name] = PropertyDescriptor(entry, info.full_name)
     for name in info.methods:
-        descriptors[name] = MethodDescriptor(method_group(info, name))
+        group = method_group(info, name)
+        if plain_function_suits(group):
+            descriptors[name] = method_function(group, to_snake(name))
+        else:
+            descriptors[name] = MethodDescriptor(group)
     for python_name, dotnet_name in info.aliases.items():
         if python_name.startswith("__") or python_name in ("_raw", "_setters"):
             continue

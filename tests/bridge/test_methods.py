@@ -155,7 +155,7 @@ def test_dict_for_an_object_parameter(shop) -> None:
 
 
 def test_proxied_call_is_cached_per_argument_types(calc) -> None:
-    group = type(calc).__dict__["add"].group
+    group = type(calc).__dict__["add"].group  # the method group behind the generated function
     calc.add(1, 2)
     calc.add("a", "b")
     assert len(group._cache) >= 2
