@@ -65,13 +65,37 @@ def register(subparsers: Any) -> None:
 
 
 def _redact_parser_errors(parser: argparse.ArgumentParser) -> None:
-    """argparse repeats offending arguments in its messages; an API key must not be one of them."""
-    original = parser.error
+    """argparse repeats offending arguments in its messages; an API key must not be one of them.
+
+    Unknown options are reported here too (rather than by the main parser, which would
+    echo them unredacted), e.g. a mistyped ``--apikey API-...``.
+    """
+    original_error = parser.error
+    original_parse = parser.parse_known_args
 
     def error(message: str) -> Any:
-        original(secrets.redact(message))
+        original_error(secrets.redact(message, extra=_keys_in_sight()))
+
+    def parse_known_args(args: Any = None, namespace: Any = None) -> Any:
+        parsed, extras = original_parse(args, namespace)
+        if extras:
+            error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
 
     parser.error = error  # type: ignore[method-assign]
+    parser.parse_known_args = parse_known_args  # type: ignore[method-assign]
+
+
+def _keys_in_sight() -> List[str]:
+    """API keys that may be in this command line or environment, before anything registered them."""
+    keys = [os.environ.get("OCTOPUS_API_KEY") or ""]
+    argv = sys.argv[1:]
+    for index, argument in enumerate(argv):
+        if argument.startswith("--api-key="):
+            keys.append(argument.split("=", 1)[1])
+        elif argument == "--api-key" and index + 1 < len(argv):
+            keys.append(argv[index + 1])
+    return [k for k in keys if k]
 
 
 class _HelpAction(argparse.Action):

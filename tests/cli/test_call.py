@@ -185,6 +185,14 @@ def test_wrong_api_key_is_refused_and_never_shown(call: Callable[..., Finished],
         assert finished.stderr.strip().splitlines()[-1].startswith("octoclr: error: ")
 
 
+def test_a_mistyped_option_never_echoes_the_key(call: Callable[..., Finished]) -> None:
+    key = "sekrit-" + _random.token_hex(8)
+    finished = call("machines", "get", "machines-1", "--apikey", key, "--api-key", key)
+    assert finished.returncode == 2, finished.explain()
+    assert "unrecognized arguments: --apikey" in finished.stderr
+    assert key not in finished.stdout + finished.stderr
+
+
 def test_the_api_key_never_appears_in_output_or_logs(call: Callable[..., Finished], facts: ServerFacts) -> None:
     finished = call("users", "get-current", "--json", before=["--debug"])
     assert finished.returncode == 0, finished.explain()
