@@ -7,7 +7,7 @@ import json
 import shutil
 import stat
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator, List, Optional
 
 import pytest
 
@@ -57,6 +57,17 @@ def feed(lookalike_source: Path) -> Iterator[NuGetTestFeed]:
         yield running
 
 
+def as_step(runtime_name: str, folder: Path, script: Path, variables: Optional[Path] = None) -> List[str]:
+    """The command that runs ``script`` as Octopus runs a step script (see calamari_like.py)."""
+    command = [str(CALAMARI_LIKE)]
+    if variables is not None:
+        command += ["--variables", str(variables)]
+    shim = folder / "System.Security.Permissions.dll"
+    if runtime_name == "coreclr" and shim.is_file():
+        command += ["--preload", str(shim)]
+    return [*command, str(script)]
+
+
 def step_variables(facts: ServerFacts, folder: Path, space_id: str) -> Dict[str, str]:
     return {
         "Octopus.Tentacle.Agent.ProgramDirectoryPath": str(folder),
@@ -98,7 +109,7 @@ def test_step_connects_in_its_space_with_the_client_of_its_tentacle(
     script.write_text(STEP_SCRIPT)
     cache = tmp_path / "cache"
 
-    out = run_ok([str(CALAMARI_LIKE), str(variables), str(script)], step_environment(runtime_name, feed, cache), cwd=tmp_path)
+    out = run_ok(as_step(runtime_name, tentacle_folder, script, variables), step_environment(runtime_name, feed, cache), cwd=tmp_path)
 
     assert sorted(lines_with(out, "Project ")) == project_lines(live_simulator, space_id)
     assert_loaded_from(out, tentacle_folder)
@@ -116,7 +127,7 @@ def test_step_variables_from_the_environment(
     for name, value in step_variables(live_simulator, tentacle_folder, space_id).items():
         env[name.replace(".", "_").upper()] = value
 
-    out = run_ok([str(script)], env, cwd=tmp_path)
+    out = run_ok(as_step(runtime_name, tentacle_folder, script), env, cwd=tmp_path)
 
     assert sorted(lines_with(out, "Project ")) == project_lines(live_simulator, space_id)
     assert_loaded_from(out, tentacle_folder)
@@ -130,7 +141,8 @@ def test_the_step_sample_inside_a_step(
     variables = tmp_path / "variables.json"
     variables.write_text(json.dumps(step_variables(live_simulator, tentacle_folder, space_id)))
 
-    out = run_ok([str(CALAMARI_LIKE), str(variables), str(SAMPLES / "octopus_step.py")], step_environment(runtime_name, feed, tmp_path / "cache"), cwd=tmp_path)
+    command = as_step(runtime_name, tentacle_folder, SAMPLES / "octopus_step.py", variables)
+    out = run_ok(command, step_environment(runtime_name, feed, tmp_path / "cache"), cwd=tmp_path)
 
     assert out.splitlines()[0] == f"Inside an Octopus step: Octopus.Client from {tentacle_folder}"
     assert sorted(lines_with(out, "Project ")) == project_lines(live_simulator, space_id)
