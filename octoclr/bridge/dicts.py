@@ -35,6 +35,10 @@ from octoclr.bridge.names import to_snake
 from octoclr.bridge.reflection import type_info, type_key
 
 Convert = Callable[[Any], Any]
+
+import datetime as _datetime  # noqa: E402
+
+_fromisoformat = _datetime.datetime.fromisoformat
 STYLES = ("python", "json")
 
 _lock = threading.RLock()
@@ -149,14 +153,86 @@ def _settings(style: str, for_type: Any) -> Any:
             for converter in list(settings.Converters):
                 if "StringEnumConverter" in str(converter.GetType().FullName):
                     settings.Converters.Remove(converter)
+        if style == "python":
+            _use_renaming_resolver(settings)
         cache[key] = settings
     return cache[key]
 
 
-def serialize(raw: Any, style: str, for_type: Any = None) -> str:
+_DEFAULT_RESOLVER = "Newtonsoft.Json.Serialization.DefaultContractResolver"
+_renamed: Dict[str, set] = {}
+
+
+def _use_renaming_resolver(settings: Any) -> None:
+    """Give python-style settings a contract resolver of their own that writes snake_case names.
+
+    Renaming the resolved contracts' properties makes Newtonsoft write the Python keys, so
+    Python only converts the few values that need it. Only a resolver this module created
+    is renamed (never the client's, nor Newtonsoft's shared one); a client resolver of
+    another class is left alone and Python renames the keys instead.
+    """
+    current = settings.ContractResolver
+    if current is not None and str(current.GetType().FullName) != _DEFAULT_RESOLVER:
+        return
+    resolver_type = _json_convert().Assembly.GetType(_DEFAULT_RESOLVER)
+    private_cache = resolver_type.GetConstructor(System.Array[System.Type]([reflection.clr_type(System.Boolean)]))
+    if private_cache is not None:
+        resolver = private_cache.Invoke(System.Array[System.Object]([False]))  # shareCache: false
+    else:
+        resolver = System.Activator.CreateInstance(resolver_type)
+    settings.ContractResolver = resolver
+    _renamed[str(id(settings))] = set()
+
+
+def _rename_contracts(settings: Any, dotnet_type: Any) -> None:
+    """Rename the contract of ``dotnet_type`` and of the types its plan reaches, once."""
+    done = _renamed.get(str(id(settings)))
+    if done is None:
+        return
+    resolver = settings.ContractResolver
+    pending = [dotnet_type]
+    while pending:
+        current = pending.pop()
+        key = type_key(current)
+        if key in done:
+            continue
+        done.add(key)
+        plan = plan_for(current)
+        pending.extend(plan.nested)
+        contract = resolver.ResolveContract(current)
+        properties = getattr(contract, "Properties", None)
+        if properties is None:
+            continue
+        for json_property in properties:
+            name = str(json_property.PropertyName)
+            json_property.PropertyName = plan.names.get(name) or to_snake(name)
+            _names_for_enums(resolver, json_property.PropertyType)
+
+
+def _names_for_enums(resolver: Any, dotnet_type: Any) -> None:
+    """Enum values written as names by a converter on the enum's own contract.
+
+    A converter in the settings would be asked about every value written; one on the
+    contract is only consulted for that enum type.
+    """
+    if dotnet_type is None:
+        return
+    inner = System.Nullable.GetUnderlyingType(dotnet_type) or dotnet_type
+    if not inner.IsEnum:
+        return
+    contract = resolver.ResolveContract(inner)
+    if contract.Converter is None:
+        contract.Converter = System.Activator.CreateInstance(_newtonsoft["enum_converter"])
+
+
+def serialize(raw: Any, style: str, for_type: Any = None, item_types: Any = ()) -> str:
     """JSON text of a .NET object (or array of objects) by Newtonsoft."""
     _json_convert()
-    arguments = System.Array[System.Object]([raw, _settings(style, for_type)])
+    settings = _settings(style, for_type)
+    if style == "python":
+        for item_type in item_types:
+            _rename_contracts(settings, item_type)
+    arguments = System.Array[System.Object]([raw, settings])
     return str(_newtonsoft["serialize"].Invoke(None, arguments))
 
 
@@ -167,16 +243,19 @@ def serialize(raw: Any, style: str, for_type: Any = None) -> str:
 class Plan:
     """JSON keys → Python keys for one type, and the few values that need converting."""
 
-    __slots__ = ("fields", "names", "converted")
+    __slots__ = ("fields", "names", "converted", "nested", "python_keys")
 
     def __init__(self) -> None:
         self.fields: Dict[str, Tuple[str, Optional[Convert]]] = {}
         self.names: Dict[str, str] = {}
         self.converted: List[Tuple[str, Convert]] = []
+        self.nested: List[Any] = []  # .NET types of nested objects, for contract renaming
+        self.python_keys: set = set()
 
     def add(self, json_key: str, python_key: str, convert: Optional[Convert]) -> None:
         self.fields[json_key] = (python_key, convert)
         self.names[json_key] = python_key
+        self.python_keys.add(python_key)
         if convert is not None:
             self.converted.append((python_key, convert))
 
@@ -184,7 +263,11 @@ class Plan:
         if data.__class__ is not dict:
             return _generic(data)
         names = self.names
-        result = {names.get(key) or to_snake(key): value for key, value in data.items()}
+        first = next(iter(data), None)
+        if first in self.python_keys and first not in names:
+            result = data  # written with Python names already (a renamed contract)
+        else:
+            result = {names.get(key) or to_snake(key): value for key, value in data.items()}
         for key, convert in self.converted:
             value = result.get(key)
             if value is not None:
@@ -229,7 +312,22 @@ def plan_for(dotnet_type: Any) -> Plan:
                 if entry.is_static or not entry.readable:
                     continue
                 found.add(json_name(entry), to_snake(entry.name), _value_converter(entry.dotnet_type))
+                found.nested.extend(_object_types(entry.dotnet_type))
     return found
+
+
+def _object_types(dotnet_type: Any) -> List[Any]:
+    """The class or interface types a property's value holds objects of (element types included)."""
+    target = conversion.target(dotnet_type)
+    if target.kind == "nullable":
+        return []
+    if target.kind in ("array", "list", "collection_class"):
+        return _object_types(target.element.type)  # type: ignore[union-attr]
+    if target.kind in ("dictionary", "dictionary_class"):
+        return _object_types(target.value_type.type)  # type: ignore[union-attr]
+    if target.kind in ("object_class", "abstract") and reflection.is_public(dotnet_type):
+        return [dotnet_type]
+    return []
 
 
 def _value_converter(dotnet_type: Any) -> Optional[Convert]:
@@ -244,7 +342,7 @@ def _value_converter(dotnet_type: Any) -> Optional[Convert]:
     if kind == "float":
         return float
     if kind == "decimal":
-        return _decimal
+        return None  # Newtonsoft writes decimals with a fraction, json.loads makes them Decimal
     if kind in ("datetimeoffset", "datetime"):
         return _parse_date
     if kind == "guid":
@@ -266,11 +364,6 @@ def _value_converter(dotnet_type: Any) -> Optional[Convert]:
     if dotnet_type.IsInterface and not _is_collection(dotnet_type):
         return plan_for(dotnet_type).apply
     return _generic
-
-
-def _decimal(value: Any) -> decimal.Decimal:
-    # Numbers with a fraction are parsed as Decimal already; whole numbers arrive as int.
-    return value if value.__class__ is decimal.Decimal else decimal.Decimal(value)
 
 
 def _enum_names(enum_type: Any) -> Convert:
@@ -295,11 +388,14 @@ def _is_collection(dotnet_type: Any) -> bool:
 
 
 @lru_cache(maxsize=4096)  # resources share dates (defaults, one import run): parse each once
-def _parse_date(text: Any) -> Any:
+def _parse_date(text: Any) -> Any:  # noqa: D401
     if not isinstance(text, str):
         return text
-    parsed = conversion._parse_iso(text)
-    return parsed if parsed is not None else text
+    try:
+        return _fromisoformat(text)  # Python 3.11+ reads 7 fraction digits and "Z" itself
+    except ValueError:
+        parsed = conversion._parse_iso(text)
+        return parsed if parsed is not None else text
 
 
 # --------------------------------------------------------------------------------------
@@ -324,22 +420,35 @@ def to_dict(value: Any, style: str = "python") -> Any:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
     raw, dotnet_type = _raw_and_type(value)
     if raw is not None:
-        data = _loads(serialize(raw, style, dotnet_type), style)
+        data = _loads(serialize(raw, style, dotnet_type, [dotnet_type]), style)
         return plan_for(dotnet_type).apply(data) if style == "python" and not _is_collection(dotnet_type) else (
             _apply_items(data, [dotnet_type]) if style == "python" else data
         )
     if isinstance(value, (list, tuple)) or _is_sequence_proxy(value):
         items = list(value)
-        pairs = [_raw_and_type(item) for item in items]
+        pairs = _pairs(items)
         if all(r is not None for r, _ in pairs):
             array = System.Array[System.Object]([r for r, _ in pairs])
             first_type = pairs[0][1] if pairs else None
-            data = _loads(serialize(array, style, first_type), style)
+            item_types = {id(t): t for _, t in pairs}.values()  # proxies of one class share their type object
+            data = _loads(serialize(array, style, first_type, item_types), style)
             return _apply_items(data, [t for _, t in pairs]) if style == "python" else data
         return [to_dict(item, style) for item in items]
     if isinstance(value, dict):
         return {k: to_dict(v, style) for k, v in value.items()}
     return value
+
+
+def _pairs(items: List[Any]) -> List[Tuple[Any, Any]]:
+    """(raw object, .NET type) per item; proxies answer from their class without a .NET call."""
+    from octoclr.bridge import proxy
+
+    result = []
+    for item in items:
+        cls = item.__class__
+        info = cls.__dict__.get("__info__") if isinstance(cls, proxy.ProxyMeta) else None
+        result.append((item._raw, info.dotnet_type) if info is not None else _raw_and_type(item))
+    return result
 
 
 def _is_sequence_proxy(value: Any) -> bool:
