@@ -569,7 +569,8 @@ class StubBuilder:
                 else:
                     bases.append(f"MutableSequence[{element}]")
                     collection = "sequence"
-        interfaces = [i for i in t.GetInterfaces() if self.is_stubbed(i)]
+        # Sorted: runtimes list interfaces in different orders, the stubs must not differ.
+        interfaces = sorted((i for i in t.GetInterfaces() if self.is_stubbed(i)), key=lambda i: str(i.ToString()))
         inherited = set()
         for i in interfaces:
             for j in i.GetInterfaces():
