@@ -31,9 +31,23 @@ arguments are converted to the declared parameter types: numbers, true/false, en
 names, ISO dates, JSON for objects, lists and dictionaries ('@file.json' or '@-' reads
 JSON from a file or stdin), 'null' for none; 'name=value' passes a parameter by name.
 Method names may be kebab-case (find-all) or snake_case (find_all).
-exit codes: 0 ok, 2 bad command line, 6-11 errors from the server (7 not found,
-8 validation, 9 permission or API key, 10 server error, 11 cannot connect), 3-5 setup.
 """
+
+
+def exit_codes() -> str:
+    """The exit codes, from the error classes themselves (octoclr.errors)."""
+    from octoclr import errors
+
+    by_code: Dict[int, List[str]] = {0: ["success"], 2: ["bad command line (unknown repository or method, unusable arguments)"]}
+    for name in errors.__all__:
+        error = getattr(errors, name)
+        code = error.exit_code
+        inherited = any(getattr(base, "exit_code", None) == code for base in error.__bases__)
+        if not inherited:
+            by_code.setdefault(code, []).append(name)
+    lines = ["exit codes:"]
+    lines += [f"  {code:>3}  {', '.join(names)}" for code, names in sorted(by_code.items())]
+    return "\n".join(lines)
 
 
 def register(subparsers: Any) -> None:
@@ -41,7 +55,7 @@ def register(subparsers: Any) -> None:
         "call",
         help="call a repository method and print the result (JSON with --json)",
         description="Call a method of a repository of the client, e.g. 'octoclr call machines get machines-1 --json'.",
-        epilog=_EPILOG,
+        epilog=_EPILOG + exit_codes(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         add_help=False,
     )

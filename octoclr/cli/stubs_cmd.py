@@ -13,7 +13,8 @@ def register(subparsers: Any) -> None:
         description=(
             "Load the client and write a stub package for octoclr into DIR/octoclr: one module per "
             ".NET namespace of the client, with snake_case members, Python types and the .NET "
-            "signatures as docstrings. Put DIR on MYPYPATH (or your editor's stub path)."
+            "signatures as docstrings. Put DIR on MYPYPATH for mypy; VS Code (Pylance) and pyright "
+            "read ./typings by default, so 'octoclr stubs --out typings' in a project needs no setting."
         ),
     )
     parser.add_argument("--out", required=True, metavar="DIR", help="folder to write the stub package into")
