@@ -383,6 +383,20 @@ def _enum_names(enum_type: Any) -> Convert:
     return convert
 
 
+def _element_type(dotnet_type: Any) -> Any:
+    """The object type a collection holds (dictionaries: their value type), if it is a class."""
+    target = conversion.target(dotnet_type)
+    element = target.value_type if target.kind in ("dictionary", "dictionary_class") else target.element
+    if element is None:
+        for interface in [dotnet_type, *dotnet_type.GetInterfaces()]:
+            if interface.IsGenericType and interface.GetGenericTypeDefinition().FullName == "System.Collections.Generic.IEnumerable`1":
+                element = conversion.target(interface.GetGenericArguments()[0])
+                break
+    if element is None or element.kind not in ("object_class", "abstract"):
+        return None
+    return element.type
+
+
 def _is_collection(dotnet_type: Any) -> bool:
     return bool(reflection.clr_type(System.Collections.IEnumerable).IsAssignableFrom(dotnet_type))
 
@@ -420,10 +434,17 @@ def to_dict(value: Any, style: str = "python") -> Any:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
     raw, dotnet_type = _raw_and_type(value)
     if raw is not None:
-        data = _loads(serialize(raw, style, dotnet_type, [dotnet_type]), style)
-        return plan_for(dotnet_type).apply(data) if style == "python" and not _is_collection(dotnet_type) else (
-            _apply_items(data, [dotnet_type]) if style == "python" else data
-        )
+        if not _is_collection(dotnet_type):
+            data = _loads(serialize(raw, style, dotnet_type, [dotnet_type]), style)
+            return plan_for(dotnet_type).apply(data) if style == "python" else data
+        element = _element_type(dotnet_type)
+        data = _loads(serialize(raw, style, dotnet_type, [element] if element is not None else []), style)
+        if style == "json" or element is None:
+            return data if style == "json" else _generic(data)
+        plan = plan_for(element)
+        if isinstance(data, dict):  # a dictionary: its keys stay, its values are objects
+            return {k: plan.apply(v) for k, v in data.items()}
+        return [plan.apply(item) for item in data]
     if isinstance(value, (list, tuple)) or _is_sequence_proxy(value):
         items = list(value)
         pairs = _pairs(items)

@@ -64,6 +64,15 @@ def test_list_of_objects_is_serialized_at_once(shop, widget) -> None:
     assert api.to_dict(items) == [api.to_dict(widget), {"name": "p", "count": 2}]
 
 
+def test_to_dict_of_dotnet_collections(shop, widget) -> None:
+    assert api.to_dict(widget.parts) == [{"name": "bolt", "count": 4}]
+    assert api.to_dict(widget.tags) == ["a", "b"]
+    assert api.to_dict(widget.attributes) == {"k": "v"}
+    store = shop.root.ShopRepository(shop.root.ShopEndpoint("http://x")).widgets
+    found = store.find_many(lambda w: w.name == "Dict")
+    assert isinstance(found, list) and api.to_dict(found)[0]["name"] == "Dict"
+
+
 def test_from_dict_accepts_both_styles(shop, widget) -> None:
     for style in ("python", "json"):
         rebuilt = api.from_dict(api.to_dict(widget, style=style), shop.model.Widget)

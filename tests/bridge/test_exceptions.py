@@ -100,3 +100,18 @@ def test_default_table_covers_the_client_names(exceptions) -> None:
 def test_register_rejects_non_octopus_error_classes(exceptions) -> None:
     with pytest.raises(TypeError):
         exceptions.register("Whatever", KeyError)  # type: ignore[arg-type]
+
+
+def test_every_exception_type_of_every_loaded_assembly_has_a_class(shop, exceptions) -> None:
+    import System
+
+    from octoclr.bridge import reflection
+
+    exception_type = reflection.clr_type(System.Exception)
+    count = 0
+    for assembly in reflection.loaded_assemblies():
+        for dotnet_type in reflection.exported_types(assembly):
+            if exception_type.IsAssignableFrom(dotnet_type):
+                assert issubclass(exceptions.error_class_for(dotnet_type), errors.OctopusError)
+                count += 1
+    assert count > 50

@@ -160,3 +160,24 @@ def test_proxied_call_is_cached_per_argument_types(calc) -> None:
     calc.add("a", "b")
     assert len(group._cache) >= 2
     assert calc.add(3, 4) == 7 and calc.add("c", "d") == "cd"
+
+
+def test_bad_arguments_end_in_type_errors(calc, shop) -> None:
+    with pytest.raises(TypeError, match="matches no overload"):
+        calc.add(object(), 1)
+    with pytest.raises(TypeError, match="matches no overload"):
+        calc.add(1, 2, 3)
+    with pytest.raises(ValueError, match="unknown key 'nmae' for Acme.Shop.Model.Widget"):
+        calc.name_of({"nmae": "x"})
+    with pytest.raises(TypeError):
+        calc.apply("not callable", 1)
+    with pytest.raises(TypeError):
+        calc.total([1, None])
+
+
+def test_exception_in_a_python_callback_reaches_the_caller(calc) -> None:
+    def boom(value):
+        raise RuntimeError("from Python")
+
+    with pytest.raises(Exception, match="from Python"):
+        calc.apply(boom, 1)
