@@ -39,11 +39,9 @@ class _Narrator:
         self._write(f"   >>> {line}")
 
     def result(self, text: str) -> None:
+        # ASCII only: a console or a redirected file in a legacy code page must print it too.
         for number, line in enumerate(text.splitlines() or [""]):
-            self._write(f"   {'→' if number == 0 else ' '} {line}")
-
-    def note(self, text: str) -> None:
-        self._write(f"   {text}")
+            self._write(f"   {'->' if number == 0 else '  '} {line}")
 
 
 def describe(resource: Any) -> str:
@@ -123,7 +121,7 @@ def _walk(say: _Narrator, target: Target) -> None:
     say.section("Signing in with a username and password instead of an API key")
     say.code("anonymous = octoclr.OctopusRepository(octoclr.OctopusServerEndpoint(server))")
     anonymous = octoclr.OctopusRepository(octoclr.OctopusServerEndpoint(target.url))
-    say.code(f"anonymous.users.sign_in(octoclr.model.LoginCommand(username={target.username!r}, password='…'))")
+    say.code(f"anonymous.users.sign_in(octoclr.model.LoginCommand(username={target.username!r}, password=...))")
     anonymous.users.sign_in(octoclr.model.LoginCommand(username=target.username, password=target.password))
     say.code("anonymous.users.get_current()")
     say.result(f"signed in as {describe(anonymous.users.get_current())}")

@@ -33,7 +33,7 @@ def section_titles(out: str) -> List[str]:
 
 
 def results(out: str) -> List[str]:
-    return [line.strip()[2:] for line in out.splitlines() if line.strip().startswith("→ ")]
+    return [line.strip()[3:] for line in out.splitlines() if line.strip().startswith("-> ")]
 
 
 def test_demo_walks_through_every_documented_flow(
