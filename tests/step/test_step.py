@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.feed import NuGetTestFeed
 from tests.support.lookalike import LookalikeBuild
-from tests.samples.harness import SAMPLES, ServerFacts, lines_with, run_ok, script_environment
+from tests.samples.harness import SAMPLES, ServerFacts, lines_with, run_ok, run_python, script_environment
 
 HERE = Path(__file__).resolve().parent
 CALAMARI_LIKE = HERE / "calamari_like.py"
@@ -147,3 +147,20 @@ def test_the_step_sample_inside_a_step(
     assert out.splitlines()[0] == f"Inside an Octopus step: Octopus.Client from {tentacle_folder}"
     assert sorted(lines_with(out, "Project ")) == project_lines(live_simulator, space_id)
     assert_nothing_downloaded(feed, tmp_path / "cache")
+
+
+def test_a_wrong_api_key_is_refused_without_showing_it(
+    runtime_name: str, tentacle_folder: Path, feed: NuGetTestFeed, live_simulator: ServerFacts, tmp_path: Path
+) -> None:
+    wrong_key = "API-WRONGSTEPKEY000000000001"
+    variables = tmp_path / "variables.json"
+    values = step_variables(live_simulator, tentacle_folder, live_simulator.demo_space["Id"])
+    variables.write_text(json.dumps(dict(values, ApiKey=wrong_key)))
+    script = tmp_path / "Script.py"
+    script.write_text(STEP_SCRIPT)
+
+    finished = run_python(as_step(runtime_name, tentacle_folder, script, variables), step_environment(runtime_name, feed, tmp_path / "cache"), tmp_path)
+
+    assert finished.returncode != 0
+    assert "octoclr.errors.SecurityError" in finished.stderr, finished.explain()
+    assert wrong_key not in finished.stdout + finished.stderr
