@@ -79,6 +79,39 @@ def test_root_link_templates_declare_the_parameters_of_a_real_server(
     assert not lacking, f"link templates lack parameters a real server declares: {lacking}"
 
 
+def test_root_link_paths_are_those_of_a_real_server(
+    root: Dict[str, Any], reference_root: Dict[str, Any], api: httpx.Client, current_user: Dict[str, Any]
+) -> None:
+    """Same route for the same link name; a system-level route may have moved into the default
+    space (as feeds did in later servers), never elsewhere."""
+    spaces = api.get(current_user["Links"]["Spaces"]).json()
+    (default,) = [space for space in spaces if space["IsDefault"]]
+    different = {}
+    for name, reference in reference_root["Links"].items():
+        served = root["Links"].get(name)
+        if served is None:
+            continue  # reported by the link-name test
+        real_path = reference.split("{", 1)[0].replace(SPACE_PREFIX, f"/api/{default['Id']}/")
+        served_path = served.split("{", 1)[0]
+        moved_into_space = real_path.replace("/api/", f"/api/{default['Id']}/", 1)
+        if served_path not in (real_path, moved_into_space):
+            different[name] = f"{served_path} (real: {real_path})"
+    assert not different, f"links whose route differs from a real server's: {different}"
+
+
+@pytest.mark.parametrize("collection", ["environments", "projects", "machines", "feeds", "lifecycles", "projectgroups"])
+def test_routes_without_a_space_serve_the_default_space(
+    collection: str, api: httpx.Client, current_user: Dict[str, Any]
+) -> None:
+    """``/api/<collection>`` (documented beside ``/api/{baseSpaceId}/<collection>``) is the default space."""
+    spaces = api.get(current_user["Links"]["Spaces"]).json()
+    (default,) = [space for space in spaces if space["IsDefault"]]
+    unscoped = api.get(f"/api/{collection}/all")
+    scoped = api.get(f"/api/{default['Id']}/{collection}/all")
+    assert unscoped.status_code == scoped.status_code == 200, (unscoped.status_code, scoped.status_code)
+    assert sorted(item["Id"] for item in unscoped.json()) == sorted(item["Id"] for item in scoped.json())
+
+
 def test_root_space_scoped_links_point_into_the_default_space(
     root: Dict[str, Any], reference_root: Dict[str, Any], api: httpx.Client, current_user: Dict[str, Any]
 ) -> None:
