@@ -56,8 +56,13 @@ class ProxyMeta(type):
 
     def __getattr__(cls, name: str) -> Any:
         info = cls.__dict__.get("__info__")
-        if info is None or name.startswith("__"):
+        if info is None or name.startswith("_"):
             raise AttributeError(name)
+        nested = info.dotnet_type.GetNestedType(name)
+        if nested is not None and nested.IsVisible:
+            found = proxy_class(nested)
+            type.__setattr__(cls, name, found)
+            return found
         raise AttributeError(_unknown_message(info, name, static=True))
 
     def __setattr__(cls, name: str, value: Any) -> None:
@@ -339,7 +344,44 @@ def _create(dotnet_type: Any) -> type:
     names = tuple(reflection.base_names(dotnet_type)) + info.interface_names
     for prototype in customizers.implementations(names):
         customizers.copy_members(prototype, cls)
+    if info.indexers and not hasattr(cls, "__getitem__"):
+        customizers.copy_members(_Indexed, cls)
     return cls
+
+
+class _Indexed:
+    """``obj[key]`` for a type with an indexer that is not a collection (``this[string name]``)."""
+
+    def __getitem__(self, key: Any) -> Any:
+        return conversion.property_to_python(_index_call(self, key, lambda raw, k: raw[k]))
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        indexer = type(self).__info__.indexers[0]
+        converted = conversion.to_dotnet(value, conversion.target(indexer.PropertyType), f"{type(self).__info__.full_name}[{key!r}]")
+
+        def assign(raw: Any, k: Any) -> None:
+            raw[k] = converted
+
+        _index_call(self, key, assign)
+
+
+def _index_call(instance: Any, key: Any, action: Any) -> Any:
+    from octoclr.bridge.exceptions import convert_exception, is_dotnet_exception
+
+    indexer = type(instance).__info__.indexers[0]
+    key_type = indexer.GetIndexParameters()[0].ParameterType
+    try:
+        dotnet_key = conversion.to_dotnet(key, conversion.target(key_type), "index")
+    except TypeError:
+        raise KeyError(key) from None
+    try:
+        return action(instance._raw, dotnet_key)
+    except Exception as error:
+        if is_dotnet_exception(error):
+            if str(error.GetType().FullName) in ("System.Collections.Generic.KeyNotFoundException", "System.ArgumentOutOfRangeException"):
+                raise KeyError(key) from None
+            raise convert_exception(error) from None
+        raise
 
 
 def _on_new_implementation(type_name: str, prototype: type) -> None:

@@ -88,7 +88,7 @@ class DotNetTask:
         return conversion.to_python(task.GetAwaiter().GetResult())
 
     def __await__(self) -> Generator[Any, None, Any]:
-        loop = asyncio.get_event_loop()
+        loop = asyncio.get_running_loop()
         future = loop.create_future()
         if self._task.IsCompleted:
             _settle(future, self)

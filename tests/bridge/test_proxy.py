@@ -201,3 +201,19 @@ def test_static_property_set_on_the_class(shop) -> None:
         clock.timeout = "soon"
     with pytest.raises(AttributeError, match="belongs to objects"):
         shop.model.Widget.name = "x"
+
+
+def test_indexer_of_a_class_that_is_no_collection(shop) -> None:
+    shelf = shop.root.Shelf()
+    assert shelf["a"] == 1
+    shelf["b"] = 2
+    assert shelf["b"] == 2
+    with pytest.raises(KeyError):
+        shelf["missing"]
+    with pytest.raises(TypeError):
+        shelf["c"] = "two"
+
+
+def test_nested_types_on_the_class(shop) -> None:
+    label = shop.root.Shelf.Label(text="x")
+    assert label.text == "x"

@@ -303,6 +303,13 @@ namespace Acme.Shop
         public static TimeSpan Timeout { get; set; }
     }
 
+    public class Shelf
+    {
+        readonly Dictionary<string, int> slots = new Dictionary<string, int> { { "a", 1 } };
+        public int this[string name] { get { return slots[name]; } set { slots[name] = value; } }
+        public class Label { public string Text { get; set; } }
+    }
+
     public class Session : IDisposable
     {
         public static int Disposed;
