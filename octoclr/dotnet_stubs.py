@@ -522,7 +522,10 @@ class StubBuilder:
         return "\n".join(lines)
 
     def _enum(self, t: Any, name: str, module: Module, indent: str) -> str:
+        import keyword
+
         import System
+        from octoclr.bridge.names import to_snake
 
         names = [str(n) for n in System.Enum.GetNames(t)]
         flags = bool(t.IsDefined(_clr_type(System.FlagsAttribute), False))
@@ -534,7 +537,10 @@ class StubBuilder:
             module.aliases.append(f"{self._alias_name(t)} = {literal}")
         lines = [f"{indent}class {qualified}:", _docstring(f".NET enum {t.FullName}{' (flags)' if flags else ''}: the bridge passes its members by name", indent + "    ")]
         for member in names:
-            lines.append(f"{indent}    {_python_attribute(member)}: ClassVar[str]")
+            # Reading a member gives its name (the bridge's enum conversion). A name Python
+            # cannot spell (None) is reached by its snake_case alias.
+            attribute = member if member.isidentifier() and not keyword.iskeyword(member) else to_snake(member)
+            lines.append(f"{indent}    {attribute}: ClassVar[Literal[{member!r}]]")
         return "\n".join(lines)
 
     def _alias_name(self, t: Any) -> str:

@@ -29,7 +29,7 @@ def rename(repository: octoclr.OctopusRepository, machine_id: str, name: str) ->
 
 
 def is_usable(machine: octoclr.model.MachineResource) -> bool:
-    return machine.status == "Online" and not machine.is_disabled
+    return machine.status == octoclr.model.MachineModelStatus.Online and not machine.is_disabled
 
 
 def main() -> None:
