@@ -356,8 +356,9 @@ class _Indexed:
         return conversion.property_to_python(_index_call(self, key, lambda raw, k: raw[k]))
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        indexer = type(self).__info__.indexers[0]
-        converted = conversion.to_dotnet(value, conversion.target(indexer.PropertyType), f"{type(self).__info__.full_name}[{key!r}]")
+        info: Any = type(self).__dict__.get("__info__") or getattr(type(self), "__info__")
+        indexer = info.indexers[0]
+        converted = conversion.to_dotnet(value, conversion.target(indexer.PropertyType), f"{info.full_name}[{key!r}]")
 
         def assign(raw: Any, k: Any) -> None:
             raw[k] = converted
@@ -378,6 +379,7 @@ def _index_call(instance: Any, key: Any, action: Any) -> Any:
         return action(instance._raw, dotnet_key)
     except Exception as error:
         if is_dotnet_exception(error):
+            assert hasattr(error, "GetType")
             if str(error.GetType().FullName) in ("System.Collections.Generic.KeyNotFoundException", "System.ArgumentOutOfRangeException"):
                 raise KeyError(key) from None
             raise convert_exception(error) from None
