@@ -327,6 +327,21 @@ def _is_pythonnet_class(value: type) -> bool:
 # Python → .NET
 
 
+_SECRET_NAME = re.compile(r"password|apikey|api_key|secret|token", re.IGNORECASE)
+
+
+def note_secret(name: str, value: Any) -> None:
+    """Register text given for a member or parameter whose name says it is a secret.
+
+    The bridge knows no types, but names like ``Password`` or ``apiKey`` speak for
+    themselves: their values are masked in every message octoclr formats from then on.
+    """
+    if isinstance(value, str) and _SECRET_NAME.search(name):
+        from octoclr import secrets
+
+        secrets.register(value)
+
+
 class ConversionError(TypeError):
     """A Python value does not fit the .NET type it was given for."""
 

@@ -548,6 +548,7 @@ def from_dict_raw(data: Any, dotnet_type: Any, strict: bool = True, path: str = 
         if not entry.writable:
             continue
         target = conversion.target(entry.dotnet_type)
+        conversion.note_secret(entry.name, value)
         if target.kind == "object_class" and isinstance(value, dict):
             converted.append((entry, from_dict_raw(value, entry.dotnet_type, strict, field)))
         else:

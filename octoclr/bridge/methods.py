@@ -34,7 +34,7 @@ _MISSING = object()
 
 
 class Parameter:
-    __slots__ = ("name", "python_name", "dotnet_type", "target", "optional", "default", "is_params", "is_token", "position")
+    __slots__ = ("name", "python_name", "dotnet_type", "target", "optional", "default", "is_params", "is_token", "is_secret", "position")
 
     def __init__(self, info: Any, position: int) -> None:
         self.name = info.Name
@@ -43,6 +43,7 @@ class Parameter:
         self.position = position
         self.is_params = reflection.is_params_parameter(info)
         self.is_token = (self.dotnet_type.FullName == _CANCELLATION_TOKEN)
+        self.is_secret = bool(conversion._SECRET_NAME.search(self.name))
         self.optional = bool(info.IsOptional) or self.is_params or self.is_token
         self.default = reflection.default_of(info) if info.IsOptional else _MISSING
         self.target: Optional[Target] = None if self.dotnet_type.ContainsGenericParameters else target(self.dotnet_type)
@@ -137,6 +138,8 @@ class Overload:
             if parameter.target is None:
                 converted.append(conversion.raw_of(value))
                 continue
+            if parameter.is_secret:
+                conversion.note_secret(parameter.name, value)
             converted.append(conversion.to_dotnet(value, parameter.target, what))
         return converted, source
 
@@ -308,7 +311,7 @@ class MethodGroup:
     def _remember(self, overload: Overload, args: Sequence[Any]) -> None:
         """Keep a conversion plan for calls with the same positional argument types."""
         parameters = overload.parameters
-        if len(args) != len(parameters) or any(p.is_params or p.is_token or p.target is None for p in parameters):
+        if len(args) != len(parameters) or any(p.is_params or p.is_token or p.is_secret or p.target is None for p in parameters):
             return
         if overload.is_constructor:
             return

@@ -249,6 +249,7 @@ class PropertyDescriptor:
             raise AttributeError(f"{self.owner_name}.{entry.name} is read-only")
         if self.target is None:
             self.target = conversion.target(entry.dotnet_type)
+        conversion.note_secret(entry.name, value)
         dotnet_value = conversion.to_dotnet(value, self.target, f"{self.owner_name}.{entry.name}")
         try:
             entry.set(None if instance is None else instance._raw, dotnet_value)

@@ -115,3 +115,12 @@ def test_every_exception_type_of_every_loaded_assembly_has_a_class(shop, excepti
                 assert issubclass(exceptions.error_class_for(dotnet_type), errors.OctopusError)
                 count += 1
     assert count > 50
+
+
+def test_values_of_secret_members_are_masked_in_messages(shop) -> None:
+    accounts = shop.root.ShopRepository(shop.root.ShopEndpoint("http://x")).accounts
+    with pytest.raises(errors.ServerError) as caught:
+        accounts.sign_in(shop.model.LoginRequest(username="me", password="correct-horse-battery"))
+    # The library echoes the password in its message; the property's name marked it secret.
+    assert "correct-horse-battery" not in str(caught.value)
+    assert "********" in str(caught.value)
