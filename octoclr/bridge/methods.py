@@ -593,7 +593,6 @@ class BoundMethod:
 def construct(cls: Any, args: Sequence[Any], kwargs: Dict[str, Any]) -> Any:
     """Create the .NET object of a proxy class; keyword arguments not taken by the constructor set properties."""
     from octoclr.bridge import proxy
-    from octoclr.bridge.exceptions import convert_exception, is_dotnet_exception
 
     info = cls.__info__
     dotnet_type = info.dotnet_type

@@ -15,7 +15,6 @@ import threading
 from typing import Any, Dict, List, Optional
 
 import clr
-import System
 
 from octoclr.bridge import conversion, customizers, protocols, reflection  # noqa: F401  (protocols registers itself)
 from octoclr.bridge.names import to_snake
