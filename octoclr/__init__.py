@@ -9,6 +9,8 @@ the client on first use with ``octoclr.load()``'s defaults.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from typing import Any
 
 from octoclr import errors
@@ -41,6 +43,10 @@ def __getattr__(name: str) -> Any:
     """``octoclr.OctopusRepository``, ``octoclr.model``...: generated from the loaded client."""
     if name.startswith("__"):
         raise AttributeError(name)
+    # ``from octoclr import demo`` asks here before importing the submodule: a submodule
+    # is never a .NET type, and must not start the runtime.
+    if importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")
     from octoclr.bridge import api
 
     # Hosts the runtime and loads the client with load()'s defaults when nothing is hosted yet.
