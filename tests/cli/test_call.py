@@ -130,8 +130,16 @@ def test_objects_are_given_as_json(call: Callable[..., Finished], facts: ServerF
     assert finished.returncode == 0, finished.explain()
     created = json.loads(finished.stdout)
     assert created["Name"] == name and created["Id"]
-    # The same name again: the server's validation error, on one line, with its exit code.
+    # What `get --json` prints goes back in, edited, as PowerShell and jq users do.
+    created["Description"] = "edited from the command line"
     body = tmp_path / "environment.json"
+    body.write_text(json.dumps(created), encoding="utf-8")
+    finished = call("environments", "modify", f"@{body}", "--json")
+    assert finished.returncode == 0, finished.explain()
+    assert json.loads(finished.stdout)["Description"] == "edited from the command line"
+    finished = call("environments", "get", created["Id"], "--json")
+    assert json.loads(finished.stdout)["Description"] == "edited from the command line"
+    # The same name again: the server's validation error, on one line, with its exit code.
     body.write_text(json.dumps({"Name": name}), encoding="utf-8")
     finished = call("environments", "create", f"@{body}")
     assert finished.returncode == errors.ValidationError.exit_code, finished.explain()
