@@ -11,7 +11,7 @@ import argparse
 import importlib
 import logging
 import sys
-from typing import Optional, Sequence
+from typing import NoReturn, Optional, Sequence
 
 from octoclr import errors, secrets
 
@@ -19,8 +19,16 @@ from octoclr import errors, secrets
 COMMAND_MODULES = ("bootstrap_cmd", "info_cmd", "serve_cmd", "demo_cmd", "call_cmd", "stubs_cmd")
 
 
+class RedactingParser(argparse.ArgumentParser):
+    """argparse echoes the offending arguments in its errors; one of them may be an API key."""
+
+    def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {secrets.redact(message)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = RedactingParser(
         prog="octoclr",
         description="Drive Octopus Deploy from Python through the official Octopus.Client.",
     )
