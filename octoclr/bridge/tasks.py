@@ -13,7 +13,7 @@ Failures arrive as the classes of :mod:`octoclr.errors`, never as ``AggregateExc
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Generator, Optional
+from typing import Any, Dict, Generator, Optional
 
 import System
 from System.Threading.Tasks import Task, TaskContinuationOptions, TaskStatus
@@ -38,11 +38,10 @@ class DotNetTask:
     def __init__(self, task: Any, source: Any = None) -> None:
         self._task = task
         self._source = source
-        task_type = task.GetType()
-        while task_type is not None and not (task_type.IsGenericType and task_type.GetGenericTypeDefinition().FullName == "System.Threading.Tasks.Task`1"):
-            task_type = task_type.BaseType
-        # Task<VoidTaskResult> is how .NET spells a plain Task internally.
-        self._has_result = task_type is not None and task_type.GetGenericArguments()[0].Name != "VoidTaskResult"
+        has_result = _has_result.get(type(task))
+        if has_result is None:
+            has_result = _has_result[type(task)] = _returns_value(task.GetType())
+        self._has_result = has_result
 
     @property
     def dotnet_task(self) -> Any:
@@ -108,6 +107,16 @@ class DotNetTask:
 
     def __repr__(self) -> str:
         return f"<.NET task {self._task.Status}>"
+
+
+_has_result: Dict[type, bool] = {}
+
+
+def _returns_value(task_type: Any) -> bool:
+    while task_type is not None and not (task_type.IsGenericType and task_type.GetGenericTypeDefinition().FullName == "System.Threading.Tasks.Task`1"):
+        task_type = task_type.BaseType
+    # Task<VoidTaskResult> is how .NET spells a plain Task internally.
+    return task_type is not None and task_type.GetGenericArguments()[0].Name != "VoidTaskResult"
 
 
 def _settle(future: "asyncio.Future[Any]", task: DotNetTask) -> None:
