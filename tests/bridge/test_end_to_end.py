@@ -98,6 +98,19 @@ def test_async_client(octopus, endpoint, server) -> None:
     assert asyncio.run(main()) == "Async Server"
 
 
+def test_async_sign_in_and_generic_get(octopus, server) -> None:
+    async def main():
+        endpoint = octopus.client.OctopusServerEndpoint(server.url)
+        async with await octopus.client.OctopusAsyncClient.create(endpoint) as client:
+            await client.repository.users.sign_in(octopus.model.LoginCommand(username=server.username, password=server.password))
+            me = await client.get[octopus.model.UserResource](client.root_document.links["CurrentUser"])
+            connection = await client.get((await client.repository.machines.get("machines-1")).links["Connection"])
+            return me.username, connection
+
+    username, connection = asyncio.run(main())
+    assert username == server.username and isinstance(connection, dict)
+
+
 def test_async_errors_are_not_aggregate(octopus, endpoint) -> None:
     async def main():
         async with await octopus.client.OctopusAsyncClient.create(endpoint) as client:
