@@ -31,6 +31,11 @@ import clr
 import System
 
 from octoclr.bridge import conversion, reflection
+
+try:  # a dependency of octoclr; the standard library's json stands in when it is missing
+    import orjson
+except ImportError:  # pragma: no cover
+    orjson = None  # type: ignore[assignment]
 from octoclr.bridge.names import to_snake
 from octoclr.bridge.reflection import type_info, type_key
 
@@ -153,6 +158,10 @@ def _settings(style: str, for_type: Any) -> Any:
             for converter in list(settings.Converters):
                 if "StringEnumConverter" in str(converter.GetType().FullName):
                     settings.Converters.Remove(converter)
+        # Indentation (the client asks for it) only makes the text longer to write and parse;
+        # the data is the same.
+        formatting = settings.Formatting
+        settings.Formatting = System.Enum.ToObject(formatting.GetType(), 0)
         if style == "python":
             _use_renaming_resolver(settings)
         cache[key] = settings
@@ -435,10 +444,10 @@ def to_dict(value: Any, style: str = "python") -> Any:
     raw, dotnet_type = _raw_and_type(value)
     if raw is not None:
         if not _is_collection(dotnet_type):
-            data = _loads(serialize(raw, style, dotnet_type, [dotnet_type]), style)
+            data = _loads(serialize(raw, style, dotnet_type, [dotnet_type]), style, [dotnet_type])
             return plan_for(dotnet_type).apply(data) if style == "python" else data
         element = _element_type(dotnet_type)
-        data = _loads(serialize(raw, style, dotnet_type, [element] if element is not None else []), style)
+        data = _loads(serialize(raw, style, dotnet_type, [element] if element is not None else []), style, [element or dotnet_type])
         if style == "json" or element is None:
             return data if style == "json" else _generic(data)
         plan = plan_for(element)
@@ -452,7 +461,7 @@ def to_dict(value: Any, style: str = "python") -> Any:
             array = System.Array[System.Object]([r for r, _ in pairs])
             first_type = pairs[0][1] if pairs else None
             item_types = {id(t): t for _, t in pairs}.values()  # proxies of one class share their type object
-            data = _loads(serialize(array, style, first_type, item_types), style)
+            data = _loads(serialize(array, style, first_type, item_types), style, item_types)
             return _apply_items(data, [t for _, t in pairs]) if style == "python" else data
         return [to_dict(item, style) for item in items]
     if isinstance(value, dict):
@@ -494,10 +503,41 @@ def _apply_items(data: List[Any], types: List[Any]) -> List[Any]:
     return result
 
 
-def _loads(text: str, style: str) -> Any:
-    if style == "python":
+def _loads(text: str, style: str, types: Any = ()) -> Any:
+    """Parse Newtonsoft's text; orjson (fast) unless a ``decimal`` member needs exact digits."""
+    if style == "python" and any(_has_decimals(t) for t in types):
         return json.loads(text, parse_float=decimal.Decimal)
+    if orjson is not None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:  # e.g. a lone surrogate, which json accepts
+            pass
     return json.loads(text)
+
+
+def _has_decimals(dotnet_type: Any) -> bool:
+    """Whether objects of ``dotnet_type`` (or objects they hold) have ``decimal`` members."""
+    key = type_key(dotnet_type)
+    found = _decimal_types.get(key)
+    if found is None:
+        _decimal_types[key] = False  # types may refer to themselves
+        plan = plan_for(dotnet_type)
+        found = any(_decimal_member(e.dotnet_type) for e in type_info(dotnet_type).properties.values() if not e.is_static)
+        found = found or any(_has_decimals(t) for t in plan.nested)
+        _decimal_types[key] = found
+    return found
+
+
+def _decimal_member(dotnet_type: Any) -> bool:
+    target = conversion.target(dotnet_type)
+    while target.kind in ("nullable", "array", "list", "collection_class") and target.element is not None:
+        target = target.element
+    if target.kind in ("dictionary", "dictionary_class") and target.value_type is not None:
+        return _decimal_member(target.value_type.type)
+    return target.kind == "decimal"
+
+
+_decimal_types: Dict[str, bool] = {}
 
 
 # --------------------------------------------------------------------------------------
