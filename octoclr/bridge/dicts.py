@@ -153,10 +153,12 @@ def _settings(style: str, for_type: Any) -> Any:
         if settings is None:
             settings = System.Activator.CreateInstance(_newtonsoft["settings_type"])
         elif style == "python":
-            # Each converter costs a check per value written; enums may come as numbers,
-            # the plan turns them into names.
+            # Python values are .NET's values: no converter that formats dates (one that
+            # rounds to milliseconds would lose digits) or writes enums (the contracts
+            # do that, and each converter costs a check per value written).
+            samples = [reflection.clr_type(t) for t in (System.DateTime, System.DateTimeOffset, System.DayOfWeek)]
             for converter in list(settings.Converters):
-                if "StringEnumConverter" in str(converter.GetType().FullName):
+                if any(converter.CanConvert(sample) for sample in samples):
                     settings.Converters.Remove(converter)
         # Indentation (the client asks for it) only makes the text longer to write and parse;
         # the data is the same.
@@ -215,6 +217,10 @@ def _rename_contracts(settings: Any, dotnet_type: Any) -> None:
         for json_property in properties:
             name = str(json_property.PropertyName)
             json_property.PropertyName = plan.names.get(name) or to_snake(name)
+            # Every member appears, as reading the properties would show it (the client
+            # leaves some out of its REST JSON when they are null).
+            json_property.NullValueHandling = None
+            json_property.DefaultValueHandling = None
             _names_for_enums(resolver, json_property.PropertyType)
 
 

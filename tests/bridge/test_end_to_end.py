@@ -168,6 +168,18 @@ def test_to_dict_both_styles(octopus, repository) -> None:
     assert api.to_dict(api.from_dict(rest, octopus.model.MachineResource)) == data
 
 
+def test_python_style_keeps_what_the_properties_hold(octopus) -> None:
+    import datetime as dt
+
+    # The client's JSON settings write dates to the millisecond; Python values keep every digit.
+    moment = dt.datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=dt.timezone.utc)
+    data = {"id": "Projects-9", "name": "P", "last_modified_on": moment}
+    project = api.from_dict(data, octopus.model.ProjectResource)
+    assert api.to_dict(project)["last_modified_on"] == project.last_modified_on == moment
+    # Members the client leaves out of its JSON when null are there, as None.
+    assert api.to_dict(octopus.model.ProjectResource(name="Q"))["last_modified_on"] is None
+
+
 def test_every_client_exception_maps_to_its_class(octopus) -> None:
     import System
 
