@@ -25,11 +25,13 @@ import System
 from octoclr.bridge import conversion, reflection
 from octoclr.bridge import exceptions as _exceptions
 from octoclr.bridge import tasks as _tasks
+from octoclr.bridge.compat import UNBOUND_CALLS_WORK
 from octoclr.bridge.conversion import ConversionError, Target, target
 from octoclr.bridge.names import to_snake
 from octoclr.bridge.reflection import TypeInfo, clr_type, pyclass_for
 
 _CANCELLATION_TOKEN = "System.Threading.CancellationToken"
+
 _MISSING = object()
 
 
@@ -47,6 +49,20 @@ class Parameter:
         self.optional = bool(info.IsOptional) or self.is_params or self.is_token
         self.default = reflection.default_of(info) if info.IsOptional else _MISSING
         self.target: Optional[Target] = None if self.dotnet_type.ContainsGenericParameters else target(self.dotnet_type)
+
+
+class _InstanceBinding:
+    """An overload bound through the instance, for pythonnet versions without safe unbound calls."""
+
+    __slots__ = ("name", "selector")
+
+    def __init__(self, name: str, selector: Any) -> None:
+        self.name = name
+        self.selector = selector
+
+    def __call__(self, raw_self: Any, *arguments: Any) -> Any:
+        group = getattr(raw_self, self.name)
+        return (group if self.selector is None else group.Overloads[self.selector])(*arguments)
 
 
 class Overload:
@@ -159,12 +175,12 @@ class Overload:
         if self.is_constructor or self.method.IsGenericMethod or any(t.IsByRef or t.IsPointer for t in types) or not declaring.IsVisible:
             return None
         try:
-            owner = pyclass_for(declaring)
-            group = getattr(owner, self.method.Name)
-            if not types:
-                return group
             pytypes = tuple(pyclass_for(t) for t in types)
-            return group.Overloads[pytypes if len(pytypes) > 1 else pytypes[0]]
+            selector = pytypes if len(pytypes) > 1 else pytypes[0] if pytypes else None
+            if not self.is_static and not UNBOUND_CALLS_WORK:
+                return _InstanceBinding(self.method.Name, selector)
+            group = getattr(pyclass_for(declaring), self.method.Name)
+            return group if selector is None else group.Overloads[selector]
         except Exception:
             return None
 

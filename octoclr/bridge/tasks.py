@@ -19,6 +19,7 @@ import System
 from System.Threading.Tasks import Task, TaskContinuationOptions, TaskStatus
 
 from octoclr.bridge import conversion
+from octoclr.bridge.compat import UNBOUND_CALLS_WORK
 
 _continue_with: Any = None
 
@@ -98,7 +99,13 @@ class DotNetTask:
                 except RuntimeError:  # the loop closed before the task finished
                     pass
 
-            _continuation_binding()(self._task, System.Action[Task](on_completed), TaskContinuationOptions.ExecuteSynchronously)
+            action = System.Action[Task](on_completed)
+            if UNBOUND_CALLS_WORK:
+                _continuation_binding()(self._task, action, TaskContinuationOptions.ExecuteSynchronously)
+            else:
+                self._task.ContinueWith.Overloads[System.Action[Task], TaskContinuationOptions](
+                    action, TaskContinuationOptions.ExecuteSynchronously
+                )
         try:
             return (yield from future.__await__())
         except asyncio.CancelledError:
