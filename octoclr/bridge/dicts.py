@@ -258,7 +258,7 @@ def serialize(raw: Any, style: str, for_type: Any = None, item_types: Any = ()) 
 class Plan:
     """JSON keys → Python keys for one type, and the few values that need converting."""
 
-    __slots__ = ("fields", "names", "converted", "nested", "python_keys")
+    __slots__ = ("fields", "names", "converted", "nested", "python_keys", "_shapes")
 
     def __init__(self) -> None:
         self.fields: Dict[str, Tuple[str, Optional[Convert]]] = {}
@@ -266,6 +266,9 @@ class Plan:
         self.converted: List[Tuple[str, Convert]] = []
         self.nested: List[Any] = []  # .NET types of nested objects, for contract renaming
         self.python_keys: set = set()
+        # The Python keys for each key order met in JSON written with the client's names
+        # (a client converter writes its types itself): objects of one class repeat one order.
+        self._shapes: Dict[Tuple[str, ...], Tuple[str, ...]] = {}
 
     def add(self, json_key: str, python_key: str, convert: Optional[Convert]) -> None:
         self.fields[json_key] = (python_key, convert)
@@ -282,12 +285,28 @@ class Plan:
         if first in self.python_keys and first not in names:
             result = data  # written with Python names already (a renamed contract)
         else:
-            result = {names.get(key) or to_snake(key): value for key, value in data.items()}
+            keys = tuple(data)
+            python_keys = self._shapes.get(keys)
+            if python_keys is None:
+                python_keys = tuple(names.get(key) or to_snake(key) for key in keys)
+                if len(self._shapes) < _MAX_SHAPES:
+                    self._shapes[keys] = python_keys
+            result = dict(zip(python_keys, data.values()))
         for key, convert in self.converted:
             value = result.get(key)
             if value is not None:
                 result[key] = convert(value)
         return result
+
+
+_MAX_SHAPES = 64
+# JSON scalars that _generic, and so Plan.apply, return as they are.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _keeps_plain(convert: Convert) -> bool:
+    """Whether ``convert`` returns JSON text, numbers and booleans unchanged."""
+    return convert is _generic or getattr(convert, "__func__", None) is Plan.apply
 
 
 def _generic(value: Any) -> Any:
@@ -366,11 +385,18 @@ def _value_converter(dotnet_type: Any) -> Optional[Convert]:
         element = _value_converter(target.element.type)  # type: ignore[union-attr]
         if element is None:
             return None  # text, numbers, booleans: JSON already has them right
+        if _keeps_plain(element):
+            # Objects a client converter writes as text (links, say) need no pass at all.
+            return lambda items: items if all(v.__class__ in _PLAIN for v in items) else [None if v is None else element(v) for v in items]
         return lambda items: [None if v is None else element(v) for v in items]
     if kind in ("dictionary", "dictionary_class"):
         value = _value_converter(target.value_type.type)  # type: ignore[union-attr]
         if value is None:
             return None
+        if _keeps_plain(value):
+            return lambda items: (
+                items if all(v.__class__ in _PLAIN for v in items.values()) else {k: None if v is None else value(v) for k, v in items.items()}
+            )
         return lambda items: {k: None if v is None else value(v) for k, v in items.items()}
     if kind == "object_class" or (dotnet_type.IsClass and dotnet_type.FullName not in ("System.Object", "System.String")):
         if reflection.is_public(dotnet_type) and not _is_collection(dotnet_type):
@@ -496,15 +522,21 @@ def _is_sequence_proxy(value: Any) -> bool:
 def _apply_items(data: List[Any], types: List[Any]) -> List[Any]:
     if not isinstance(data, list):
         return _generic(data)
-    plans: Dict[Any, Plan] = {}
+    if len(types) != len(data):
+        return [_generic(item) for item in data]
+    first = types[0] if types else None
+    if first is not None and all(t is first for t in types):  # one class: the usual list
+        apply = plan_for(first).apply
+        return [apply(item) for item in data]
+    plans: Dict[int, Plan] = {}  # by identity: hashing a .NET type object asks .NET
     result = []
-    for item, dotnet_type in zip(data, types if len(types) == len(data) else [None] * len(data)):
+    for item, dotnet_type in zip(data, types):
         if dotnet_type is None:
             result.append(_generic(item))
             continue
-        plan = plans.get(dotnet_type)
+        plan = plans.get(id(dotnet_type))
         if plan is None:
-            plan = plans[dotnet_type] = plan_for(dotnet_type)
+            plan = plans[id(dotnet_type)] = plan_for(dotnet_type)
         result.append(plan.apply(item))
     return result
 
