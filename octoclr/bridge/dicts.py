@@ -1,8 +1,10 @@
 """``to_dict`` and ``from_dict``: .NET objects as plain Python data and back.
 
-``to_dict`` serializes on the .NET side with Newtonsoft.Json in one call — a whole list
-of objects at once — and parses the text with :func:`json.loads`; reading properties
-one by one through pythonnet costs a boundary crossing each and is many times slower.
+``to_dict`` serializes on the .NET side with Newtonsoft.Json, a whole list
+of objects at once (a long list in chunks of a thousand, the next written on a worker
+thread while this one parses the last) — and parses the text with orjson; reading
+properties one by one through pythonnet costs a boundary crossing each and is many
+times slower.
 
 * ``style="json"``: the REST shape, serialized with the client's own settings (a static
   ``GetDefaultSerializerSettings`` on a type named ``*.Serialization.JsonSerialization``
@@ -21,6 +23,7 @@ Read-only properties in the input are skipped, so ``from_dict(to_dict(x))`` work
 from __future__ import annotations
 
 import decimal
+import gc
 import json
 import threading
 import uuid
@@ -470,7 +473,19 @@ def _raw_and_type(value: Any) -> Tuple[Any, Any]:
 
 
 def to_dict(value: Any, style: str = "python") -> Any:
-    """Plain Python data for a .NET object, or for a list of them (serialized in one .NET call)."""
+    """Plain Python data for a .NET object, or for a list of them (serialized together on the .NET side)."""
+    # Parsing builds many containers at once, which would set off the cycle collector over
+    # and over (each run walks every object alive); what is built here holds no cycles.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _to_dict(value, style)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _to_dict(value: Any, style: str) -> Any:
     if style not in STYLES:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
     raw, dotnet_type = _raw_and_type(value)
@@ -490,14 +505,12 @@ def to_dict(value: Any, style: str = "python") -> Any:
         items = list(value)
         pairs = _pairs(items)
         if all(r is not None for r, _ in pairs):
-            array = System.Array[System.Object]([r for r, _ in pairs])
             first_type = pairs[0][1] if pairs else None
-            item_types = {id(t): t for _, t in pairs}.values()  # proxies of one class share their type object
-            data = _loads(serialize(array, style, first_type, item_types), style, item_types)
-            return _apply_items(data, [t for _, t in pairs]) if style == "python" else data
-        return [to_dict(item, style) for item in items]
+            item_types = list({id(t): t for _, t in pairs}.values())  # proxies of one class share their type object
+            return _convert_items([r for r, _ in pairs], [t for _, t in pairs], style, first_type, item_types)
+        return [_to_dict(item, style) for item in items]
     if isinstance(value, dict):
-        return {k: to_dict(v, style) for k, v in value.items()}
+        return {k: _to_dict(v, style) for k, v in value.items()}
     return value
 
 
@@ -517,6 +530,49 @@ def _is_sequence_proxy(value: Any) -> bool:
     from octoclr.bridge import proxy
 
     return proxy.is_proxy(value) and hasattr(type(value), "__len__")
+
+
+# Long lists go to .NET in chunks: a worker thread has Newtonsoft write the next chunk
+# (pythonnet lets go of the GIL during the call) while this thread parses the last one.
+_CHUNK = 1000
+_writer: List[Any] = []
+
+
+def _convert_items(raws: List[Any], types: List[Any], style: str, first_type: Any, item_types: List[Any]) -> List[Any]:
+    """``to_dict`` of a list of .NET objects: one serialization, or a pipeline of chunks."""
+    if len(raws) < 2 * _CHUNK:
+        data = _loads(serialize(System.Array[System.Object](raws), style, first_type, item_types), style, item_types)
+        return _apply_items(data, types) if style == "python" else data
+    _json_convert()
+    settings = _settings(style, first_type)
+    if style == "python":  # contracts renamed here, before the worker uses them
+        for item_type in item_types:
+            _rename_contracts(settings, item_type)
+    method = _newtonsoft["serialize"]
+
+    def write(start: int) -> str:
+        array = System.Array[System.Object](raws[start:start + _CHUNK])
+        return str(method.Invoke(None, System.Array[System.Object]([array, settings])))
+
+    result: List[Any] = []
+    pending = _worker().submit(write, 0)
+    for start in range(0, len(raws), _CHUNK):
+        text = pending.result()
+        if start + _CHUNK < len(raws):
+            pending = _worker().submit(write, start + _CHUNK)
+        data = _loads(text, style, item_types)
+        result.extend(_apply_items(data, types[start:start + _CHUNK]) if style == "python" else data)
+    return result
+
+
+def _worker() -> Any:
+    if not _writer:
+        with _lock:
+            if not _writer:
+                from concurrent.futures import ThreadPoolExecutor
+
+                _writer.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="octoclr-to-dict"))
+    return _writer[0]
 
 
 def _apply_items(data: List[Any], types: List[Any]) -> List[Any]:
