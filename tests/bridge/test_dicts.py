@@ -151,3 +151,20 @@ def test_round_trip_is_lossless(shop, data) -> None:
     rebuilt = api.from_dict(data, shop.model.Widget)
     assert api.to_dict(rebuilt) == data
     assert api.to_dict(api.from_dict(api.to_dict(rebuilt, style="json"), shop.model.Widget)) == data
+
+
+@pytest.mark.parametrize("style", ["python", "json"])
+def test_a_long_list_converts_in_chunks_exactly_as_item_by_item(shop, widget, style) -> None:
+    # Long lists are serialized in chunks on a worker thread while the previous chunk is parsed.
+    widgets = []
+    for index in range(2500):
+        copy = api.from_dict(api.to_dict(widget), shop.model.Widget)
+        copy.name = f"Widget {index}"
+        widgets.append(copy)
+    at_once = api.to_dict(widgets, style=style)
+    one_by_one = [api.to_dict(item, style=style) for item in widgets]
+    assert len(at_once) == 2500
+    assert at_once == one_by_one
+    assert [item["name" if style == "python" else "Name"] for item in at_once[::500]] == [
+        f"Widget {index}" for index in range(0, 2500, 500)
+    ]
