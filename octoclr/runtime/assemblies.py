@@ -42,7 +42,7 @@ def _install_resolve_handler() -> None:
 
 def load_assemblies(paths: Iterable[Path]) -> List[Any]:
     """Load each assembly file (dependencies first) and return the .NET Assembly objects."""
-    import clr  # type: ignore[import-not-found]  # noqa: F401  (sets up the import hooks)
+    import clr  # type: ignore[import-not-found]
     import System  # type: ignore[import-not-found]
 
     loaded = []
@@ -63,8 +63,7 @@ def load_assemblies(paths: Iterable[Path]) -> List[Any]:
                     f"Could not load {path.name} from {path.parent}: {exc}. The file may be damaged or built "
                     "for another framework; delete it from the cache and run 'octoclr bootstrap' again."
                 ) from exc
-            clr_module = __import__("clr")
-            clr_module.AddReference(assembly.GetName().Name)
+            clr.AddReference(assembly.GetName().Name)
             _by_simple_name[key] = assembly
             _paths[key] = path
             loaded.append(assembly)

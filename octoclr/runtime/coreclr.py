@@ -166,6 +166,6 @@ class CoreClrBackend(RuntimeBackend):
 
 
 def _default_config_dir() -> Path:
-    import platformdirs
+    from octoclr.cache import default_cache_root
 
-    return Path(os.environ.get("OCTOCLR_CACHE_DIR") or platformdirs.user_cache_dir("octoclr")) / "runtime"
+    return default_cache_root() / "runtime"

@@ -39,8 +39,8 @@ def _find_libmono() -> Optional[Path]:
     for candidate in _LIBMONO_CANDIDATES:
         if Path(candidate).exists():
             return Path(candidate)
-    found = ctypes.util.find_library("mono-2.0")
-    return Path(found) if found and Path(found).is_absolute() else (Path(found) if found else None)
+    found = ctypes.util.find_library("mono-2.0")  # a soname such as libmono-2.0.so.1: dlopen finds it
+    return Path(found) if found else None
 
 
 def _mono_version() -> str:

@@ -57,7 +57,6 @@ def test_runtime_comes_from_the_environment_when_not_given(python, runtime_name)
 
 def test_mono_gets_preemptive_suspend_unless_the_user_chose(python):
     code = "import os, octoclr.runtime as r; r.start('mono'); print(os.environ['MONO_THREADS_SUSPEND'])"
-    env = {k: "" for k in ()}
     chosen = python(code, env={"MONO_THREADS_SUSPEND": "coop"})
     assert chosen.returncode == 0, chosen.stderr
     assert chosen.stdout.strip() == "coop"
