@@ -26,6 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from octoclr.connection import REPOSITORY_CLASS
 from octoclr.errors import OctoclrError
 
 __all__ = [
@@ -42,9 +43,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-#: The top-level class whose properties are the repositories: what octoclr.connect() returns.
-REPOSITORY_CLASS = "OctopusRepository"
 
 _OBJECT_MEMBERS = {"ToString", "Equals", "GetHashCode", "GetType"}
 _TRUE = {"true", "yes", "on", "1"}

@@ -14,6 +14,11 @@ from octoclr import secrets
 from octoclr.errors import NotFoundError, OctoclrError
 
 
+#: The client class connect() returns, by its name in the client's root namespace; the
+#: command line calls repositories on it and the stubs type connect() with it.
+REPOSITORY_CLASS = "OctopusRepository"
+
+
 class ConnectionSettingsError(OctoclrError):
     """No server was given and none is set in the environment."""
 
@@ -38,7 +43,7 @@ def connect(server: Optional[str] = None, api_key: Optional[str] = None, space: 
         )
     secrets.register(api_key)
     endpoint = octoclr.OctopusServerEndpoint(server, api_key) if api_key else octoclr.OctopusServerEndpoint(server)
-    repository = octoclr.OctopusRepository(endpoint)
+    repository = getattr(octoclr, REPOSITORY_CLASS)(endpoint)
     if not space:
         return repository
     return repository.for_space(find_space(repository, space))

@@ -28,6 +28,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
+from octoclr.connection import REPOSITORY_CLASS
 from octoclr.dotnet_stubs import DOTNET_PACKAGE, PACKAGE, Module, StubBuilder, module_for_namespace, support_module
 from octoclr.errors import OctoclrError
 
@@ -77,7 +78,6 @@ def _own_module_stubs(out: Path) -> None:
 
 # octoclr.connect() is documented to return octoclr.OctopusRepository(endpoint); when the
 # loaded client has that class, its stub says so (otherwise octoclr's own annotation stays).
-_CONNECT_RETURNS = "OctopusRepository"
 
 
 def names_in(builder: StubBuilder, namespace: str) -> List[str]:
@@ -103,11 +103,11 @@ def _top_level(builder: StubBuilder, modules: Dict[str, Module], client_name: st
         # A module alias made by assignment is exported from a stub; "import x as model" is not.
         lines.append(f"import {module_for_namespace(model)} as _model")
         lines.append(f"{config.model_attribute} = _model")
-    if _CONNECT_RETURNS in names_in(builder, root_namespace):
+    if REPOSITORY_CLASS in names_in(builder, root_namespace):
         lines.append("")
         lines.append(
             "def connect(server: str | None = None, api_key: str | None = None, space: str | None = None) -> "
-            f"{_CONNECT_RETURNS}: ..."
+            f"{REPOSITORY_CLASS}: ..."
         )
     return lines
 
