@@ -39,8 +39,8 @@ class Parameter:
     __slots__ = ("name", "python_name", "dotnet_type", "target", "optional", "default", "is_params", "is_token", "is_secret", "position")
 
     def __init__(self, info: Any, position: int) -> None:
-        self.name = info.Name
-        self.python_name = to_snake(info.Name)
+        self.name = info.Name or f"arg{position}"  # some framework methods leave parameters unnamed
+        self.python_name = to_snake(self.name)
         self.dotnet_type = info.ParameterType
         self.position = position
         self.is_params = reflection.is_params_parameter(info)
