@@ -22,6 +22,7 @@ Read-only properties in the input are skipped, so ``from_dict(to_dict(x))`` work
 
 from __future__ import annotations
 
+import collections
 import decimal
 import gc
 import json
@@ -33,7 +34,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import clr
 import System
 
-from octoclr.bridge import conversion, reflection
+from octoclr.bridge import conversion, reflection, writers
 
 try:  # a dependency of octoclr; the standard library's json stands in when it is missing
     import orjson
@@ -198,19 +199,21 @@ def _use_renaming_resolver(settings: Any) -> None:
     _renamed[str(id(settings))] = set()
 
 
-def _rename_contracts(settings: Any, dotnet_type: Any) -> None:
-    """Rename the contract of ``dotnet_type`` and of the types its plan reaches, once."""
+def _rename_contracts(settings: Any, dotnet_type: Any) -> List[Any]:
+    """Rename the contract of ``dotnet_type`` and of the types its plan reaches, once; return those renamed now."""
     done = _renamed.get(str(id(settings)))
     if done is None:
-        return
+        return []
     resolver = settings.ContractResolver
     pending = [dotnet_type]
+    renamed = []
     while pending:
         current = pending.pop()
         key = type_key(current)
         if key in done:
             continue
         done.add(key)
+        renamed.append(current)
         plan = plan_for(current)
         pending.extend(plan.nested)
         contract = resolver.ResolveContract(current)
@@ -225,6 +228,7 @@ def _rename_contracts(settings: Any, dotnet_type: Any) -> None:
             json_property.NullValueHandling = None
             json_property.DefaultValueHandling = None
             _names_for_enums(resolver, json_property.PropertyType)
+    return renamed
 
 
 def _names_for_enums(resolver: Any, dotnet_type: Any) -> None:
@@ -244,14 +248,44 @@ def _names_for_enums(resolver: Any, dotnet_type: Any) -> None:
 
 
 def serialize(raw: Any, style: str, for_type: Any = None, item_types: Any = ()) -> str:
-    """JSON text of a .NET object (or array of objects) by Newtonsoft."""
+    """JSON text of a .NET object (or array of objects), as Newtonsoft writes it."""
+    settings, writer = _prepared(style, for_type, [*item_types, raw.GetType()])
+    if writer is None:
+        return _newtonsoft_text(raw, settings)
+    text = writer.write(raw)
+    writer.learn()
+    return text
+
+
+def _prepared(style: str, for_type: Any, types: List[Any]) -> Tuple[Any, Any]:
+    """The settings for ``style`` with the contracts of ``types`` ready, and their compiled writer (or None)."""
     _json_convert()
     settings = _settings(style, for_type)
+    writer = _compiled_writer(settings)
     if style == "python":
-        for item_type in item_types:
-            _rename_contracts(settings, item_type)
-    arguments = System.Array[System.Object]([raw, settings])
-    return str(_newtonsoft["serialize"].Invoke(None, arguments))
+        for item_type in types:
+            renamed = _rename_contracts(settings, item_type)
+            if writer is not None:
+                writer.forget(renamed)
+    if writer is not None:
+        writer.prepare(types)
+    return settings, writer
+
+
+def _newtonsoft_text(raw: Any, settings: Any) -> str:
+    return str(_newtonsoft["serialize"].Invoke(None, System.Array[System.Object]([raw, settings])))
+
+
+def _compiled_writer(settings: Any) -> Optional[writers.CompiledWriter]:
+    """The compiled writer of ``settings``, None where it would not write exactly what Newtonsoft writes."""
+    cache = _newtonsoft.setdefault("writers", {})
+    key = str(id(settings))
+    if key not in cache:
+        with _lock:
+            if key not in cache:
+                writer = writers.CompiledWriter(settings, _newtonsoft["convert"].Assembly)
+                cache[key] = writer if writer.usable else None
+    return cache[key]
 
 
 # --------------------------------------------------------------------------------------
@@ -322,9 +356,15 @@ def _generic(value: Any) -> Any:
     return value
 
 
+_DECLARED = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly
+
+
 def json_name(entry: reflection.PropertyEntry) -> str:
     """The JSON key Newtonsoft writes for a member (``[JsonProperty("...")]`` honoured)."""
-    member = entry.declaring_type.GetField(entry.name) if entry.is_field else entry.declaring_type.GetProperty(entry.name)
+    try:
+        member = entry.declaring_type.GetField(entry.name) if entry.is_field else entry.declaring_type.GetProperty(entry.name)
+    except System.Reflection.AmbiguousMatchException:  # a property hiding an inherited one (``new``)
+        member = entry.declaring_type.GetProperty(entry.name, _DECLARED)
     if member is not None:
         for attribute in member.GetCustomAttributes(True):
             attribute_type = attribute.GetType()
@@ -535,6 +575,7 @@ def _is_sequence_proxy(value: Any) -> bool:
 # Long lists go to .NET in chunks: a worker thread has Newtonsoft write the next chunk
 # (pythonnet lets go of the GIL during the call) while this thread parses the last one.
 _CHUNK = 1000
+_AHEAD = 2  # chunks written at once, each by a worker thread of its own
 _writer: List[Any] = []
 
 
@@ -543,23 +584,22 @@ def _convert_items(raws: List[Any], types: List[Any], style: str, first_type: An
     if len(raws) < 2 * _CHUNK:
         data = _loads(serialize(System.Array[System.Object](raws), style, first_type, item_types), style, item_types)
         return _apply_items(data, types) if style == "python" else data
-    _json_convert()
-    settings = _settings(style, first_type)
-    if style == "python":  # contracts renamed here, before the worker uses them
-        for item_type in item_types:
-            _rename_contracts(settings, item_type)
-    method = _newtonsoft["serialize"]
+    # Contracts renamed and writers compiled here, before the worker uses them.
+    settings, writer = _prepared(style, first_type, [*item_types, reflection.clr_type(System.Array[System.Object])])
 
     def write(start: int) -> str:
         array = System.Array[System.Object](raws[start:start + _CHUNK])
-        return str(method.Invoke(None, System.Array[System.Object]([array, settings])))
+        return _newtonsoft_text(array, settings) if writer is None else writer.write(array)
 
     result: List[Any] = []
-    pending = _worker().submit(write, 0)
-    for start in range(0, len(raws), _CHUNK):
-        text = pending.result()
-        if start + _CHUNK < len(raws):
-            pending = _worker().submit(write, start + _CHUNK)
+    starts = list(range(0, len(raws), _CHUNK))
+    pending = collections.deque(_worker().submit(write, start) for start in starts[:_AHEAD])
+    for index, start in enumerate(starts):
+        text = pending.popleft().result()
+        if index + _AHEAD < len(starts):
+            pending.append(_worker().submit(write, starts[index + _AHEAD]))
+        if writer is not None:
+            writer.learn()  # types this chunk met, compiled while the workers write the next
         data = _loads(text, style, item_types)
         result.extend(_apply_items(data, types[start:start + _CHUNK]) if style == "python" else data)
     return result
@@ -571,7 +611,7 @@ def _worker() -> Any:
             if not _writer:
                 from concurrent.futures import ThreadPoolExecutor
 
-                _writer.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="octoclr-to-dict"))
+                _writer.append(ThreadPoolExecutor(max_workers=_AHEAD, thread_name_prefix="octoclr-to-dict"))
     return _writer[0]
 
 
