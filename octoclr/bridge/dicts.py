@@ -29,7 +29,7 @@ import json
 import threading
 import uuid
 from functools import lru_cache
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 import clr
 import System
@@ -220,39 +220,47 @@ def _rename_contracts(settings: Any, dotnet_type: Any) -> List[Any]:
         properties = getattr(contract, "Properties", None)
         if properties is None:
             continue
+        named_by_contract = set()
         for json_property in properties:
             name = str(json_property.PropertyName)
-            json_property.PropertyName = plan.names.get(name) or to_snake(name)
+            python_key = json_property.PropertyName = plan.names.get(name) or to_snake(name)
             # Every member appears, as reading the properties would show it (the client
             # leaves some out of its REST JSON when they are null).
             json_property.NullValueHandling = None
             json_property.DefaultValueHandling = None
-            _names_for_enums(resolver, json_property.PropertyType)
+            if _names_for_enums(resolver, json_property.PropertyType) and json_property.Converter is None:
+                named_by_contract.add(python_key)
+        # Enum values these contracts write are names already: nothing to convert.
+        plan.converted_renamed = [(key, convert) for key, convert in plan.converted if key not in named_by_contract]
     return renamed
 
 
-def _names_for_enums(resolver: Any, dotnet_type: Any) -> None:
+def _names_for_enums(resolver: Any, dotnet_type: Any) -> bool:
     """Enum values written as names by a converter on the enum's own contract.
 
     A converter in the settings would be asked about every value written; one on the
-    contract is only consulted for that enum type.
+    contract is only consulted for that enum type. True when values of ``dotnet_type``
+    itself (an enum, not nullable) are now always written as names.
     """
     if dotnet_type is None:
-        return
+        return False
     inner = System.Nullable.GetUnderlyingType(dotnet_type) or dotnet_type
     if not inner.IsEnum:
-        return
+        return False
     contract = resolver.ResolveContract(inner)
     if contract.Converter is None:
         contract.Converter = System.Activator.CreateInstance(_newtonsoft["enum_converter"])
+    if not inner.Equals(dotnet_type):
+        return False  # Nullable<E> has a contract of its own, without this converter
+    return bool(_newtonsoft["enum_converter"].IsInstanceOfType(contract.Converter))
 
 
-def serialize(raw: Any, style: str, for_type: Any = None, item_types: Any = ()) -> str:
-    """JSON text of a .NET object (or array of objects), as Newtonsoft writes it."""
+def serialize(raw: Any, style: str, for_type: Any = None, item_types: Any = ()) -> Union[str, bytearray]:
+    """JSON text of a .NET object (or array of objects), as Newtonsoft writes it (UTF-8 from a compiled writer)."""
     settings, writer = _prepared(style, for_type, [*item_types, raw.GetType()])
     if writer is None:
         return _newtonsoft_text(raw, settings)
-    text = writer.write(raw)
+    text = writer.write_utf8(raw)
     writer.learn()
     return text
 
@@ -295,12 +303,14 @@ def _compiled_writer(settings: Any) -> Optional[writers.CompiledWriter]:
 class Plan:
     """JSON keys → Python keys for one type, and the few values that need converting."""
 
-    __slots__ = ("fields", "names", "converted", "nested", "python_keys", "_shapes")
+    __slots__ = ("fields", "names", "converted", "converted_renamed", "nested", "python_keys", "_shapes")
 
     def __init__(self) -> None:
         self.fields: Dict[str, Tuple[str, Optional[Convert]]] = {}
         self.names: Dict[str, str] = {}
         self.converted: List[Tuple[str, Convert]] = []
+        # What objects written by a renamed contract need converted (see _rename_contracts).
+        self.converted_renamed: Optional[List[Tuple[str, Convert]]] = None
         self.nested: List[Any] = []  # .NET types of nested objects, for contract renaming
         self.python_keys: set = set()
         # The Python keys for each key order met in JSON written with the client's names
@@ -319,8 +329,11 @@ class Plan:
             return _generic(data)
         names = self.names
         first = next(iter(data), None)
+        converted = self.converted
         if first in self.python_keys and first not in names:
             result = data  # written with Python names already (a renamed contract)
+            if self.converted_renamed is not None:
+                converted = self.converted_renamed
         else:
             keys = tuple(data)
             python_keys = self._shapes.get(keys)
@@ -329,7 +342,7 @@ class Plan:
                 if len(self._shapes) < _MAX_SHAPES:
                     self._shapes[keys] = python_keys
             result = dict(zip(python_keys, data.values()))
-        for key, convert in self.converted:
+        for key, convert in converted:
             value = result.get(key)
             if value is not None:
                 result[key] = convert(value)
@@ -430,7 +443,7 @@ def _value_converter(dotnet_type: Any) -> Optional[Convert]:
             return None  # text, numbers, booleans: JSON already has them right
         if _keeps_plain(element):
             # Objects a client converter writes as text (links, say) need no pass at all.
-            return lambda items: items if all(v.__class__ in _PLAIN for v in items) else [None if v is None else element(v) for v in items]
+            return lambda items: items if _PLAIN.issuperset(map(type, items)) else [None if v is None else element(v) for v in items]
         return lambda items: [None if v is None else element(v) for v in items]
     if kind in ("dictionary", "dictionary_class"):
         value = _value_converter(target.value_type.type)  # type: ignore[union-attr]
@@ -438,7 +451,7 @@ def _value_converter(dotnet_type: Any) -> Optional[Convert]:
             return None
         if _keeps_plain(value):
             return lambda items: (
-                items if all(v.__class__ in _PLAIN for v in items.values()) else {k: None if v is None else value(v) for k, v in items.items()}
+                items if _PLAIN.issuperset(map(type, items.values())) else {k: None if v is None else value(v) for k, v in items.items()}
             )
         return lambda items: {k: None if v is None else value(v) for k, v in items.items()}
     if kind == "object_class" or (dotnet_type.IsClass and dotnet_type.FullName not in ("System.Object", "System.String")):
@@ -589,7 +602,7 @@ def _convert_items(raws: List[Any], types: List[Any], style: str, first_type: An
 
     def write(start: int) -> str:
         array = System.Array[System.Object](raws[start:start + _CHUNK])
-        return _newtonsoft_text(array, settings) if writer is None else writer.write(array)
+        return _newtonsoft_text(array, settings) if writer is None else writer.write_utf8(array)
 
     result: List[Any] = []
     starts = list(range(0, len(raws), _CHUNK))
@@ -637,7 +650,7 @@ def _apply_items(data: List[Any], types: List[Any]) -> List[Any]:
     return result
 
 
-def _loads(text: str, style: str, types: Any = ()) -> Any:
+def _loads(text: Union[str, bytearray], style: str, types: Any = ()) -> Any:
     """Parse Newtonsoft's text; orjson (fast) unless a ``decimal`` member needs exact digits."""
     if style == "python" and any(_has_decimals(t) for t in types):
         return json.loads(text, parse_float=decimal.Decimal)

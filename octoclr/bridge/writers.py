@@ -24,6 +24,7 @@ compiles the noted types for the next call.
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from typing import Any, Dict, Iterable, List, Optional, Set
 
@@ -142,12 +143,35 @@ class CompiledWriter:
     def write(self, value: Any) -> str:
         """JSON text of ``value`` (an object, or an array of objects)."""
         text_writer = System.IO.StringWriter(System.Text.StringBuilder(256), System.Globalization.CultureInfo.InvariantCulture)
+        self._write_to(text_writer, value)
+        return text_writer.ToString()
+
+    def write_utf8(self, value: Any) -> bytearray:
+        """The same text as :meth:`write`, encoded as UTF-8.
+
+        No .NET string is made and no Python string decoded from one: the text goes into
+        a buffer this thread keeps, and from there into Python memory in one copy, with
+        the interpreter lock released. A lone surrogate raises an encoder error.
+        """
+        stream = _thread_buffer()
+        try:
+            text_writer = System.IO.StreamWriter(stream, _UTF8, 1 << 16, True)  # leaves the stream open
+            self._write_to(text_writer, value)
+            length = int(stream.Length)
+            data = bytearray(length)
+            if length:
+                address = ctypes.addressof(ctypes.c_char.from_buffer(data))
+                System.Runtime.InteropServices.Marshal.Copy(stream.GetBuffer(), 0, System.IntPtr(address), length)
+            return data
+        finally:
+            stream.SetLength(0)
+
+    def _write_to(self, text_writer: Any, value: Any) -> None:
         writer = self._n.new_text_writer(text_writer)
         writer.Formatting = self.serializer.Formatting
         self._n.apply_writer_settings(self.serializer, writer)
         self._dispatch(value, writer, 0)
         writer.Flush()
-        return text_writer.ToString()
 
     # ----------------------------------------------------------------------------------
     # Settings and contracts
@@ -384,6 +408,18 @@ class CompiledWriter:
 
 # --------------------------------------------------------------------------------------
 # Helpers
+
+
+_UTF8 = System.Text.UTF8Encoding(False, True)  # no byte order mark; throws on a lone surrogate
+_buffers = threading.local()
+_KEPT_BUFFER = 16 << 20  # a larger buffer is not kept for the thread's next call
+
+
+def _thread_buffer() -> Any:
+    stream = getattr(_buffers, "stream", None)
+    if stream is None or stream.Capacity > _KEPT_BUFFER:
+        stream = _buffers.stream = System.IO.MemoryStream()
+    return stream
 
 
 def _generic(definition: str, *arguments: Any) -> Any:

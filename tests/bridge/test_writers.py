@@ -74,6 +74,7 @@ def test_every_shape_is_written_exactly_as_newtonsoft_writes_it(shapes, settings
         writer.learn()
         assert first == expected, sample
         assert writer.write(sample) == expected, sample  # ...and are compiled for the next time
+        assert writer.write_utf8(sample).decode("utf-8") == expected, sample
     everything = shapes.module.Samples.All()
     assert writer.write(everything) == shapes.newtonsoft.JsonConvert.SerializeObject(everything, json_settings)
 
@@ -92,6 +93,19 @@ def test_plain_shapes_are_compiled_and_the_rest_left_to_newtonsoft(shapes) -> No
     import clr
 
     assert writer.compiles(clr.GetClrType(shapes.module.Circle)) is True  # met behind an abstract property, then compiled
+
+
+def test_utf8_text_of_a_long_array_comes_whole_and_the_buffer_is_reused(shapes) -> None:
+    import System
+
+    json_settings = _settings(shapes, "defaults")
+    writer = _writer(shapes, json_settings)
+    texts = System.Array[System.Object]([shapes.module.Text() for _ in range(20_000)])
+    for index, item in enumerate(texts):
+        item.Value = f"ü{index}"
+    expected = shapes.newtonsoft.JsonConvert.SerializeObject(texts, json_settings)
+    assert writer.write_utf8(texts).decode("utf-8") == expected
+    assert writer.write_utf8(shapes.module.Text()) == b'{"Value":null}'  # nothing left over from the last call
 
 
 def test_a_chain_deeper_than_the_limit_is_written_whole(shapes) -> None:
