@@ -25,8 +25,9 @@ compiles the noted types for the next call.
 from __future__ import annotations
 
 import ctypes
+import re
 import threading
-from typing import Any, Dict, Iterable, List, Optional, Set
+from typing import Any, Iterable, List, Optional, Set, Tuple
 
 import clr
 import System
@@ -97,6 +98,7 @@ class CompiledWriter:
         self._compiled: Set[str] = set()
         self._left_to_newtonsoft: Set[str] = set()
         self._dispatch = self._compile_dispatch()
+        self._compile_entry_points()
 
     # ----------------------------------------------------------------------------------
     # Public
@@ -143,7 +145,7 @@ class CompiledWriter:
     def write(self, value: Any) -> str:
         """JSON text of ``value`` (an object, or an array of objects)."""
         text_writer = System.IO.StringWriter(System.Text.StringBuilder(256), System.Globalization.CultureInfo.InvariantCulture)
-        self._write_to(text_writer, value)
+        self._write_text(value, text_writer)
         return text_writer.ToString()
 
     def write_utf8(self, value: Any) -> bytearray:
@@ -153,25 +155,76 @@ class CompiledWriter:
         a buffer this thread keeps, and from there into Python memory in one copy, with
         the interpreter lock released. A lone surrogate raises an encoder error.
         """
+        # Two calls into .NET, each a compiled delegate: a worker thread waits for the
+        # interpreter lock after every call, so the fewer the better.
         stream = _thread_buffer()
+        copied = False
         try:
-            text_writer = System.IO.StreamWriter(stream, _UTF8, 1 << 16, True)  # leaves the stream open
-            self._write_to(text_writer, value)
-            length = int(stream.Length)
+            length = self._write_stream(value, stream)
             data = bytearray(length)
-            if length:
-                address = ctypes.addressof(ctypes.c_char.from_buffer(data))
-                System.Runtime.InteropServices.Marshal.Copy(stream.GetBuffer(), 0, System.IntPtr(address), length)
+            self._copy_out(stream, ctypes.addressof(ctypes.c_char.from_buffer(data)) if length else 0)
+            copied = True  # (the copy empties the stream for the next call)
             return data
         finally:
-            stream.SetLength(0)
+            if not copied:
+                stream.SetLength(0)
 
-    def _write_to(self, text_writer: Any, value: Any) -> None:
-        writer = self._n.new_text_writer(text_writer)
-        writer.Formatting = self.serializer.Formatting
-        self._n.apply_writer_settings(self.serializer, writer)
-        self._dispatch(value, writer, 0)
-        writer.Flush()
+    def _compile_entry_points(self) -> None:
+        """The delegates Python calls: text writer → JSON, stream → UTF-8 JSON, stream → memory."""
+        n = self._n
+        value = Expression.Parameter(_type(System.Object), "value")
+        text = Expression.Parameter(_type(System.IO.TextWriter), "text")
+        writer = Expression.Variable(n.writer, "writer")
+        steps = [
+            Expression.Assign(writer, Expression.New(n.text_writer.GetConstructor(_types(_type(System.IO.TextWriter))), _expressions([text]))),
+            Expression.Assign(Expression.Property(writer, "Formatting"), Expression.Constant(self.serializer.Formatting)),
+        ]
+        for name, given in n.writer_settings(self.serializer):
+            setting = Expression.Property(writer, name)
+            steps.append(Expression.Assign(setting, Expression.Constant(given, setting.Type)))
+        steps += [
+            Expression.Invoke(Expression.Constant(self._dispatch), _expressions([value, writer, _constant(0, System.Int32)])),
+            n.call(writer, "Flush"),
+        ]
+        write_text = Expression.Lambda(
+            _generic("System.Action`2", _type(System.Object), _type(System.IO.TextWriter)),
+            Expression.Block(_parameters([writer]), _expressions(steps)), _parameters([value, text]),
+        ).Compile()
+        self._write_text = write_text
+
+        stream = Expression.Parameter(_type(System.IO.MemoryStream), "stream")
+        stream_writer = Expression.New(
+            _type(System.IO.StreamWriter).GetConstructor(_types(_type(System.IO.Stream), _type(System.Text.Encoding), _type(System.Int32), _type(System.Boolean))),
+            _expressions([stream, Expression.Constant(_UTF8, _type(System.Text.Encoding)), _constant(1 << 16, System.Int32), _constant(True, System.Boolean)]),
+        )  # (leaves the stream open)
+        self._write_stream = Expression.Lambda(
+            _generic("System.Func`3", _type(System.Object), _type(System.IO.MemoryStream), _type(System.Int32)),
+            Expression.Block(_expressions([
+                Expression.Invoke(Expression.Constant(write_text), _expressions([value, stream_writer])),
+                Expression.Convert(Expression.Property(stream, "Length"), _type(System.Int32)),
+            ])),
+            _parameters([value, stream]),
+        ).Compile()
+
+        address = Expression.Parameter(_type(System.Int64), "address")
+        marshal_copy = _type(System.Runtime.InteropServices.Marshal).GetMethod(
+            "Copy", _types(_type(System.Array[System.Byte]), _type(System.Int32), _type(System.IntPtr), _type(System.Int32))
+        )
+        length = Expression.Convert(Expression.Property(stream, "Length"), _type(System.Int32))
+        self._copy_out = Expression.Lambda(
+            _generic("System.Action`2", _type(System.IO.MemoryStream), _type(System.Int64)),
+            Expression.Block(_expressions([
+                Expression.IfThen(
+                    Expression.GreaterThan(length, _constant(0, System.Int32)),
+                    Expression.Call(marshal_copy, _expressions([
+                        Expression.Call(stream, _type(System.IO.MemoryStream).GetMethod("GetBuffer")), _constant(0, System.Int32),
+                        Expression.New(_type(System.IntPtr).GetConstructor(_types(_type(System.Int64))), _expressions([address])), length,
+                    ])),
+                ),
+                Expression.Call(stream, _type(System.IO.MemoryStream).GetMethod("SetLength"), _expressions([_constant(0, System.Int64)])),
+            ])),
+            _parameters([stream, address]),
+        ).Compile()
 
     # ----------------------------------------------------------------------------------
     # Settings and contracts
@@ -319,7 +372,7 @@ class CompiledWriter:
             locals_.append(current)
             steps.append(Expression.Assign(current, member))
             write = Expression.Block(_expressions([
-                self._n.call(writer, "WritePropertyName", _constant(str(json_property.PropertyName), System.String)),
+                self._property_name(writer, str(json_property.PropertyName)),
                 self._value(current, declared, json_property.Converter, writer, depth, reached),
             ]))
             if skip_nulls and _nullable(declared):
@@ -394,6 +447,15 @@ class CompiledWriter:
         deeper = Expression.Add(depth, _constant(1, System.Int32))
         return Expression.Invoke(Expression.Constant(self._dispatch), _expressions([boxed, writer, deeper]))
 
+    def _property_name(self, writer: Any, name: str) -> Any:
+        """Write a property's name; one no escaping setting would change is written without the check."""
+        name_constant = _constant(name, System.String)
+        if _PLAIN_NAME.match(name):
+            method = self._n.writer.GetMethod("WritePropertyName", _types(_type(System.String), _type(System.Boolean)))
+            if method is not None:
+                return Expression.Call(writer, method, _expressions([name_constant, _constant(False, System.Boolean)]))
+        return self._n.call(writer, "WritePropertyName", name_constant)
+
     def _null_or(self, boxed: Any, writer: Any, write: Any) -> Any:
         return Expression.IfThenElse(Expression.Equal(boxed, Expression.Constant(None)), self._n.call(writer, "WriteNull"), write)
 
@@ -410,6 +472,7 @@ class CompiledWriter:
 # Helpers
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.$-]*\Z")
 _UTF8 = System.Text.UTF8Encoding(False, True)  # no byte order mark; throws on a lone surrogate
 _buffers = threading.local()
 _KEPT_BUFFER = 16 << 20  # a larger buffer is not kept for the thread's next call
@@ -485,7 +548,6 @@ class _Newtonsoft:
         settings = assembly.GetType("Newtonsoft.Json.JsonSerializerSettings")
         self._create_default = self.serializer.GetMethod("CreateDefault", _types(settings))
         self._serialize = self.serializer.GetMethod("Serialize", _types(self.writer, _type(System.Object)))
-        self._text_writer_constructor = self.text_writer.GetConstructor(_types(_type(System.IO.TextWriter)))
         contract = assembly.GetType(_CONTRACTS + "JsonContract")
         self.internal_converter = contract.GetProperty("InternalConverter", _NON_PUBLIC)
         self._error = self.serializer.GetField("Error", _NON_PUBLIC)
@@ -496,9 +558,6 @@ class _Newtonsoft:
     def create_default(self, settings: Any) -> Any:
         return self._create_default.Invoke(None, System.Array[System.Object]([settings]))
 
-    def new_text_writer(self, text_writer: Any) -> Any:
-        return self._text_writer_constructor.Invoke(System.Array[System.Object]([text_writer]))
-
     def error_handlers(self, serializer: Any) -> bool:
         return self._error is None or self._error.GetValue(serializer) is not None
 
@@ -508,12 +567,10 @@ class _Newtonsoft:
     def date_format_string_set(self, serializer: Any) -> bool:
         return bool(self._format_string_set.GetValue(serializer))
 
-    def apply_writer_settings(self, serializer: Any, writer: Any) -> None:
-        """What ``JsonSerializer.Serialize`` does to the writer: the settings given explicitly, nothing else."""
-        for name, field in self._fields.items():
-            given = field.GetValue(serializer)
-            if given is not None:
-                setattr(writer, name, given)
+    def writer_settings(self, serializer: Any) -> List[Tuple[str, Any]]:
+        """What ``JsonSerializer.Serialize`` sets on the writer: the settings given explicitly, nothing else."""
+        given = [(name, field.GetValue(serializer)) for name, field in self._fields.items()]
+        return [(name, value) for name, value in given if value is not None]
 
     def call(self, instance: Any, name: str, *arguments: Any, parameter: Any = None) -> Any:
         if parameter is not None:
