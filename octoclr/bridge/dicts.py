@@ -41,6 +41,8 @@ try:  # a dependency of octoclr; the standard library's json stands in when it i
 except ImportError:  # pragma: no cover
     orjson = None  # type: ignore[assignment]
 from octoclr.bridge.names import to_snake
+from octoclr.bridge.plans import Plan, plain_values
+from octoclr.bridge.plans import generic as _generic
 from octoclr.bridge.reflection import type_info, type_key
 
 Convert = Callable[[Any], Any]
@@ -231,7 +233,7 @@ def _rename_contracts(settings: Any, dotnet_type: Any) -> List[Any]:
             if _names_for_enums(resolver, json_property.PropertyType) and json_property.Converter is None:
                 named_by_contract.add(python_key)
         # Enum values these contracts write are names already: nothing to convert.
-        plan.converted_renamed = [(key, convert) for key, convert in plan.converted if key not in named_by_contract]
+        plan.set_converted_renamed([(key, convert) for key, convert in plan.converted if key not in named_by_contract])
     return renamed
 
 
@@ -300,73 +302,9 @@ def _compiled_writer(settings: Any) -> Optional[writers.CompiledWriter]:
 # Plans: per .NET type, how JSON keys and values become Python ones
 
 
-class Plan:
-    """JSON keys → Python keys for one type, and the few values that need converting."""
-
-    __slots__ = ("fields", "names", "converted", "converted_renamed", "nested", "python_keys", "_shapes")
-
-    def __init__(self) -> None:
-        self.fields: Dict[str, Tuple[str, Optional[Convert]]] = {}
-        self.names: Dict[str, str] = {}
-        self.converted: List[Tuple[str, Convert]] = []
-        # What objects written by a renamed contract need converted (see _rename_contracts).
-        self.converted_renamed: Optional[List[Tuple[str, Convert]]] = None
-        self.nested: List[Any] = []  # .NET types of nested objects, for contract renaming
-        self.python_keys: set = set()
-        # The Python keys for each key order met in JSON written with the client's names
-        # (a client converter writes its types itself): objects of one class repeat one order.
-        self._shapes: Dict[Tuple[str, ...], Tuple[str, ...]] = {}
-
-    def add(self, json_key: str, python_key: str, convert: Optional[Convert]) -> None:
-        self.fields[json_key] = (python_key, convert)
-        self.names[json_key] = python_key
-        self.python_keys.add(python_key)
-        if convert is not None:
-            self.converted.append((python_key, convert))
-
-    def apply(self, data: Any) -> Any:
-        if data.__class__ is not dict:
-            return _generic(data)
-        names = self.names
-        first = next(iter(data), None)
-        converted = self.converted
-        if first in self.python_keys and first not in names:
-            result = data  # written with Python names already (a renamed contract)
-            if self.converted_renamed is not None:
-                converted = self.converted_renamed
-        else:
-            keys = tuple(data)
-            python_keys = self._shapes.get(keys)
-            if python_keys is None:
-                python_keys = tuple(names.get(key) or to_snake(key) for key in keys)
-                if len(self._shapes) < _MAX_SHAPES:
-                    self._shapes[keys] = python_keys
-            result = dict(zip(python_keys, data.values()))
-        for key, convert in converted:
-            value = result.get(key)
-            if value is not None:
-                result[key] = convert(value)
-        return result
-
-
-_MAX_SHAPES = 64
-# JSON scalars that _generic, and so Plan.apply, return as they are.
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
 def _keeps_plain(convert: Convert) -> bool:
     """Whether ``convert`` returns JSON text, numbers and booleans unchanged."""
     return convert is _generic or getattr(convert, "__func__", None) is Plan.apply
-
-
-def _generic(value: Any) -> Any:
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, list):
-        return [_generic(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _generic(v) for k, v in value.items()}
-    return value
 
 
 _DECLARED = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly
@@ -441,19 +379,19 @@ def _value_converter(dotnet_type: Any) -> Optional[Convert]:
         element = _value_converter(target.element.type)  # type: ignore[union-attr]
         if element is None:
             return None  # text, numbers, booleans: JSON already has them right
+        convert_list = lambda items: [None if v is None else element(v) for v in items]  # noqa: E731
         if _keeps_plain(element):
             # Objects a client converter writes as text (links, say) need no pass at all.
-            return lambda items: items if _PLAIN.issuperset(map(type, items)) else [None if v is None else element(v) for v in items]
-        return lambda items: [None if v is None else element(v) for v in items]
+            return plain_values("list", convert_list)
+        return convert_list
     if kind in ("dictionary", "dictionary_class"):
         value = _value_converter(target.value_type.type)  # type: ignore[union-attr]
         if value is None:
             return None
+        convert_dict = lambda items: {k: None if v is None else value(v) for k, v in items.items()}  # noqa: E731
         if _keeps_plain(value):
-            return lambda items: (
-                items if _PLAIN.issuperset(map(type, items.values())) else {k: None if v is None else value(v) for k, v in items.items()}
-            )
-        return lambda items: {k: None if v is None else value(v) for k, v in items.items()}
+            return plain_values("dict", convert_dict)
+        return convert_dict
     if kind == "object_class" or (dotnet_type.IsClass and dotnet_type.FullName not in ("System.Object", "System.String")):
         if reflection.is_public(dotnet_type) and not _is_collection(dotnet_type):
             plan = plan_for(dotnet_type)
