@@ -1,10 +1,10 @@
 """``to_dict`` and ``from_dict``: .NET objects as plain Python data and back.
 
-``to_dict`` serializes on the .NET side with Newtonsoft.Json, a whole list
-of objects at once (a long list in chunks of a thousand, the next written on a worker
-thread while this one parses the last) — and parses the text with orjson; reading
-properties one by one through pythonnet costs a boundary crossing each and is many
-times slower.
+``to_dict`` serializes on the .NET side, a whole list of objects at once (a long list
+in chunks of a thousand, written by two worker threads while this one parses), with
+Newtonsoft.Json's contracts and converters through writers compiled per type
+(:mod:`octoclr.bridge.writers`), and parses the text with orjson; reading properties one
+by one through pythonnet costs a boundary crossing each and is many times slower.
 
 * ``style="json"``: the REST shape, serialized with the client's own settings (a static
   ``GetDefaultSerializerSettings`` on a type named ``*.Serialization.JsonSerialization``
@@ -12,7 +12,9 @@ times slower.
 * ``style="python"`` (default): snake_case keys; dates → ``datetime``, ``decimal`` →
   ``Decimal``, enums → member names, nested objects → dicts, lists → lists, dictionaries
   (``links``) → dicts with their keys unchanged. A per-type plan, built once from
-  reflection, says which key gets which name and conversion.
+  reflection, says which key gets which name and conversion. An object is written from
+  its own class's properties, also behind an abstract type: a client converter that
+  claims a whole class hierarchy (there to pick the class when reading) is not used.
 
 ``from_dict`` accepts either style: keys match properties by snake_case, exact or JSON
 name. An unknown key raises ``ValueError`` naming the key and the type (unless
@@ -161,10 +163,15 @@ def _settings(style: str, for_type: Any) -> Any:
         elif style == "python":
             # Python values are .NET's values: no converter that formats dates (one that
             # rounds to milliseconds would lose digits) or writes enums (the contracts
-            # do that, and each converter costs a check per value written).
+            # do that, and each converter costs a check per value written). Nor one that
+            # claims a whole class hierarchy (an abstract class): such a converter is there
+            # to pick the concrete class when reading, and writes an object's properties,
+            # which is what the python style writes anyway, from the object's own contract.
             samples = [reflection.clr_type(t) for t in (System.DateTime, System.DateTimeOffset, System.DayOfWeek)]
-            for converter in list(settings.Converters):
-                if any(converter.CanConvert(sample) for sample in samples):
+            converters = list(settings.Converters)
+            roots = _hierarchy_roots([for_type.Assembly] if for_type is not None else [], converters)
+            for converter in converters:
+                if any(converter.CanConvert(t) for t in samples) or any(_claims(converter, t) for t in roots):
                     settings.Converters.Remove(converter)
         # Indentation (the client asks for it) only makes the text longer to write and parse;
         # the data is the same.
@@ -176,6 +183,38 @@ def _settings(style: str, for_type: Any) -> Any:
     return cache[key]
 
 
+def _hierarchy_roots(assemblies: List[Any], converters: List[Any]) -> List[Any]:
+    """The public abstract classes of these assemblies and of the converters' own assemblies."""
+    seen = {str(a.FullName): a for a in [*assemblies, *(c.GetType().Assembly for c in converters)]}
+    return [
+        t for assembly in seen.values() for t in reflection.exported_types(assembly)
+        if t.IsClass and t.IsAbstract and not t.IsSealed and not t.ContainsGenericParameters
+    ]
+
+
+def _claims(converter: Any, dotnet_type: Any) -> bool:
+    try:
+        return bool(converter.CanConvert(dotnet_type))
+    except Exception:  # noqa: BLE001 - a converter that cannot answer for a type does not claim it
+        return False
+
+
+def _subclasses(dotnet_type: Any) -> List[Any]:
+    """Public concrete classes of ``dotnet_type``'s assembly that derive from it (an abstract class or an interface)."""
+    key = type_key(dotnet_type)
+    found = _subclass_cache.get(key)
+    if found is None:
+        found = []
+        if (dotnet_type.IsAbstract or dotnet_type.IsInterface) and not dotnet_type.ContainsGenericParameters:
+            found = [
+                t for t in reflection.exported_types(dotnet_type.Assembly)
+                if t.IsClass and not t.IsAbstract and not t.ContainsGenericParameters and dotnet_type.IsAssignableFrom(t)
+            ]
+        _subclass_cache[key] = found
+    return found
+
+
+_subclass_cache: Dict[str, List[Any]] = {}
 _DEFAULT_RESOLVER = "Newtonsoft.Json.Serialization.DefaultContractResolver"
 _renamed: Dict[str, set] = {}
 
@@ -218,6 +257,11 @@ def _rename_contracts(settings: Any, dotnet_type: Any) -> List[Any]:
         renamed.append(current)
         plan = plan_for(current)
         pending.extend(plan.nested)
+        # Objects behind an abstract type are written by their own class's contract:
+        # rename those too, and let the abstract type's plan know their Python names.
+        for subclass in _subclasses(current):
+            pending.append(subclass)
+            plan.python_keys.update(plan_for(subclass).python_keys)
         contract = resolver.ResolveContract(current)
         properties = getattr(contract, "Properties", None)
         if properties is None:
@@ -272,13 +316,13 @@ def _prepared(style: str, for_type: Any, types: List[Any]) -> Tuple[Any, Any]:
     _json_convert()
     settings = _settings(style, for_type)
     writer = _compiled_writer(settings)
+    renamed: List[Any] = []
     if style == "python":
         for item_type in types:
-            renamed = _rename_contracts(settings, item_type)
-            if writer is not None:
-                writer.forget(renamed)
+            renamed += _rename_contracts(settings, item_type)
     if writer is not None:
-        writer.prepare(types)
+        writer.forget(renamed)
+        writer.prepare([*types, *renamed])
     return settings, writer
 
 

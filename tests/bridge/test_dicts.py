@@ -168,3 +168,33 @@ def test_a_long_list_converts_in_chunks_exactly_as_item_by_item(shop, widget, st
     assert [item["name" if style == "python" else "Name"] for item in at_once[::500]] == [
         f"Widget {index}" for index in range(0, 2500, 500)
     ]
+
+
+def test_python_style_writes_an_object_behind_an_abstract_type_from_its_own_properties(octopus) -> None:
+    machine = api.from_dict(
+        {
+            "Name": "web01",
+            "Endpoint": {"CommunicationStyle": "TentaclePassive", "Uri": "https://web01:10933/", "Thumbprint": "8A7E61"},
+        },
+        octopus.model.MachineResource,
+    )
+    endpoint = machine.endpoint
+    written = api.to_dict(machine)["endpoint"]
+    # Every property of the runtime class, as reading them gives it: the client's converter
+    # for the endpoint hierarchy (there to pick the class when reading) is not used, and
+    # the null id it leaves out of its REST JSON is here.
+    names = {p.Name for p in api.unwrap(endpoint).GetType().GetProperties()}
+    assert set(written) == set(map(_snake, names))
+    assert written["communication_style"] == "TentaclePassive" == endpoint.communication_style
+    assert (written["uri"], written["thumbprint"], written["id"]) == (endpoint.uri, endpoint.thumbprint, None)
+    assert written == api.to_dict(endpoint)
+    # The JSON style is the REST shape, written by that converter.
+    rest = api.to_dict(machine, style="json")["Endpoint"]
+    assert rest["CommunicationStyle"] == "TentaclePassive" and "Id" not in rest
+    assert api.to_dict(api.from_dict(api.to_dict(machine), octopus.model.MachineResource))["endpoint"] == written
+
+
+def _snake(name: str) -> str:
+    from octoclr.bridge.names import to_snake
+
+    return to_snake(name)
