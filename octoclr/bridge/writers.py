@@ -40,7 +40,7 @@ for _assembly in ("System.Linq.Expressions", "System.Core"):  # CoreCLR, then Mo
         clr.AddReference(_assembly)
     except Exception:  # noqa: BLE001 - the other name holds the namespace
         pass
-from System.Linq.Expressions import Expression, LabelTarget, ParameterExpression  # noqa: E402
+from System.Linq.Expressions import Expression, ParameterExpression  # noqa: E402
 
 DEPTH_LIMIT = 64
 _NON_PUBLIC = BindingFlags.NonPublic | BindingFlags.Instance
