@@ -278,7 +278,37 @@ def _rename_contracts(settings: Any, dotnet_type: Any) -> List[Any]:
                 named_by_contract.add(python_key)
         # Enum values these contracts write are names already: nothing to convert.
         plan.set_converted_renamed([(key, convert) for key, convert in plan.converted if key not in named_by_contract])
+    for current in renamed:
+        subclasses = _subclasses(current)
+        if subclasses:
+            _adopt_subclass_conversions(plan_for(current), [plan_for(s) for s in subclasses])
     return renamed
+
+
+_CONFLICT = object()
+
+
+def _adopt_subclass_conversions(plan: Plan, subclass_plans: List[Plan]) -> None:
+    """Let an abstract type's plan convert its subclasses' own keys too, where they agree.
+
+    Objects behind an abstract type are read with that type's plan (the JSON does not say
+    which class wrote it). A key only subclasses have is converted when every subclass
+    that has it converts it the same way; when they differ (a date in one, text in
+    another) the value is left as written.
+    """
+    own = {python_key for python_key, _ in plan.fields.values()}
+    adopted = []
+    for attribute in ("converted", "converted_renamed"):
+        found: Dict[str, Any] = {}
+        for subclass_plan in subclass_plans:
+            conversions = dict(getattr(subclass_plan, attribute) or subclass_plan.converted)
+            for key in subclass_plan.python_keys - own:
+                convert = conversions.get(key)
+                earlier = found.setdefault(key, convert)
+                if earlier is not convert and earlier != convert:
+                    found[key] = _CONFLICT
+        adopted.append([(key, convert) for key, convert in found.items() if convert is not None and convert is not _CONFLICT])
+    plan.adopt(*adopted)
 
 
 def _names_for_enums(resolver: Any, dotnet_type: Any) -> bool:

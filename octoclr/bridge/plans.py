@@ -83,6 +83,15 @@ class Plan:
         self.converted_renamed = converted
         self._apply = self._compile_then_apply
 
+    def adopt(self, converted: List[Tuple[str, Convert]], converted_renamed: List[Tuple[str, Convert]]) -> None:
+        """Take on conversions of keys this type does not have (its subclasses' own, say), once each."""
+        if self.converted_renamed is None:
+            self.converted_renamed = list(self.converted)
+        for target, extra in ((self.converted, converted), (self.converted_renamed, converted_renamed)):
+            known = {key for key, _ in target}
+            target.extend((key, convert) for key, convert in extra if key not in known)
+        self._apply = self._compile_then_apply
+
     def apply(self, data: Any) -> Any:
         """The Python form of one object's JSON (a dict in either form; anything else as it is)."""
         return self._apply(data)

@@ -4,7 +4,8 @@
 against Debian's real Newtonsoft.Json for the framework the runtime of this pass loads,
 hosts that runtime with ``octoclr.runtime.start`` and loads it. Its exception types are
 registered with the bridge's mapping table, as the client's names are in the default
-table. ``octopus`` loads the look-alike Octopus.Client into the same process.
+table. ``octopus`` loads the look-alike Octopus.Client into the same process, and
+``shapes`` the library of every shape Newtonsoft.Json writes (``assets/Shapes.cs``).
 """
 
 from __future__ import annotations
@@ -73,3 +74,21 @@ def octopus(runtime_name: str, lookalike_build: "LookalikeBuild", shop: SimpleNa
 
     octoclr.runtime.load_assemblies(lookalike_build.assemblies(runtime_name))
     return SimpleNamespace(client=api.namespace("Octopus.Client"), model=api.namespace("Octopus.Client.Model"))
+
+
+@pytest.fixture(scope="session")
+def shapes(shop: SimpleNamespace, runtime_name: str, lookalike_build: "LookalikeBuild", tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """The Shapes library, loaded beside the Shop library (whose fixture hosts the runtime)."""
+    library = compile_library(
+        [ASSETS / "Shapes.cs"],
+        tmp_path_factory.mktemp("shapes") / "Acme.Shapes.dll",
+        framework=lookalike_build.framework_for(runtime_name),
+        references=[lookalike_build.newtonsoft],
+    )
+    import octoclr.runtime
+
+    octoclr.runtime.load_assemblies([library])
+    import Acme.Shapes as module  # noqa: F401  (a namespace of the loaded library)
+    import Newtonsoft.Json as newtonsoft
+
+    return SimpleNamespace(module=module, newtonsoft=newtonsoft, samples=list(module.Samples.All()))

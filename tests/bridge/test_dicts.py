@@ -198,3 +198,24 @@ def _snake(name: str) -> str:
     from octoclr.bridge.names import to_snake
 
     return to_snake(name)
+
+
+def test_objects_behind_an_abstract_type_get_their_own_classes_python_values(shapes) -> None:
+    import datetime as dt
+
+    from octoclr.bridge import api
+
+    circle = shapes.module.Circle()
+    circle.Id, circle.Radius, circle.Size = "c", 1.0, shapes.module.Size.Large
+    drawn = dt.datetime(2022, 2, 3, 4, 5, 6, 789000, tzinfo=dt.timezone.utc)
+    api.wrap(circle).drawn_at = drawn
+    square = shapes.module.Square()
+    square.Id, square.Side, square.Inner = "s", 2.0, circle
+    holder = shapes.module.Containers()
+    api.wrap(holder).shapes = [square, circle]
+    written = api.to_dict(api.wrap(holder))["shapes"]
+    # Written by each object's own class; read with the abstract type's plan, which takes
+    # on its subclasses' conversions: the date, the enum name, the nested shape.
+    assert written[1] == {"radius": 1.0, "drawn_at": drawn, "size": "Large", "id": "c"}
+    assert written[0]["inner"] == written[1] and written[0]["side"] == 2.0
+    assert api.to_dict(api.wrap(circle)) == written[1]

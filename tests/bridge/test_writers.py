@@ -9,32 +9,9 @@ settings, and the texts must be equal.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from tests.bridge.conftest import ASSETS
-from tests.support.csharp import compile_library
-
-
-@pytest.fixture(scope="session")
-def shapes(shop, runtime_name, lookalike_build, tmp_path_factory) -> SimpleNamespace:
-    """The Shapes library, loaded beside the Shop library (whose fixture hosts the runtime)."""
-    library = compile_library(
-        [ASSETS / "Shapes.cs"],
-        tmp_path_factory.mktemp("shapes") / "Acme.Shapes.dll",
-        framework=lookalike_build.framework_for(runtime_name),
-        references=[lookalike_build.newtonsoft],
-    )
-    import octoclr.runtime
-
-    octoclr.runtime.load_assemblies([library])
-    import Acme.Shapes as module  # noqa: F401  (a namespace of the loaded library)
-    import Newtonsoft.Json as newtonsoft
-
-    return SimpleNamespace(module=module, newtonsoft=newtonsoft, samples=list(module.Samples.All()))
 
 
 def _settings(shapes, name):
@@ -182,3 +159,4 @@ def test_to_dict_gives_the_same_with_and_without_compiled_writers(shapes, shop, 
     monkeypatch.setattr(dicts, "_compiled_writer", lambda settings: None)
     # (compared as text: NaN is not equal to itself)
     assert repr([api.to_dict(api.wrap(s), style=style) for s in samples]) == repr(compiled)
+

@@ -127,6 +127,8 @@ namespace Acme.Shapes
     public class Circle : Shape
     {
         public double Radius { get; set; }
+        public DateTimeOffset? DrawnAt { get; set; }
+        public Size Size { get; set; }
     }
 
     public class Square : Shape
