@@ -36,7 +36,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 import clr
 import System
 
-from octoclr.bridge import conversion, reflection, writers
+from octoclr.bridge import conversion, exceptions, reflection, writers
 
 try:  # a dependency of octoclr; the standard library's json stands in when it is missing
     import orjson
@@ -545,6 +545,8 @@ def to_dict(value: Any, style: str = "python") -> Any:
     gc.disable()
     try:
         return _to_dict(value, style)
+    except System.Exception as error:  # a getter that throws, a reference loop, text that is not UTF-16
+        raise exceptions.convert_exception(error) from None
     finally:
         if enabled:
             gc.enable()

@@ -219,3 +219,16 @@ def test_objects_behind_an_abstract_type_get_their_own_classes_python_values(sha
     assert written[1] == {"radius": 1.0, "drawn_at": drawn, "size": "Large", "id": "c"}
     assert written[0]["inner"] == written[1] and written[0]["side"] == 2.0
     assert api.to_dict(api.wrap(circle)) == written[1]
+
+
+def test_to_dict_failures_inside_dotnet_are_octoclr_errors(shapes) -> None:
+    import System
+
+    from octoclr import errors
+
+    with pytest.raises(errors.DotNetError, match="Self referencing loop"):
+        api.to_dict(api.wrap(shapes.module.Samples.Loop()))
+    text = shapes.module.Text()
+    text.Value = System.String(System.Convert.ToChar(0xD800), 1)  # a lone surrogate: not valid UTF-16
+    with pytest.raises(errors.DotNetError):
+        api.to_dict([api.wrap(text)] * 3)
