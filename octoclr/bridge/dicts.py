@@ -599,11 +599,11 @@ def _is_sequence_proxy(value: Any) -> bool:
     return proxy.is_proxy(value) and hasattr(type(value), "__len__")
 
 
-# Long lists go to .NET in chunks: a worker thread has Newtonsoft write the next chunk
-# (pythonnet lets go of the GIL during the call) while this thread parses the last one.
+# Long lists go to .NET in chunks: worker threads write the next chunks (pythonnet lets
+# go of the interpreter lock during the call) while this thread parses the last one.
 _CHUNK = 1000
 _AHEAD = 2  # chunks written at once, each by a worker thread of its own
-_writer: List[Any] = []
+_pool: List[Any] = []  # the worker threads, started on first use
 
 
 def _convert_items(raws: List[Any], types: List[Any], style: str, first_type: Any, item_types: List[Any]) -> List[Any]:
@@ -633,13 +633,13 @@ def _convert_items(raws: List[Any], types: List[Any], style: str, first_type: An
 
 
 def _worker() -> Any:
-    if not _writer:
+    if not _pool:
         with _lock:
-            if not _writer:
+            if not _pool:
                 from concurrent.futures import ThreadPoolExecutor
 
-                _writer.append(ThreadPoolExecutor(max_workers=_AHEAD, thread_name_prefix="octoclr-to-dict"))
-    return _writer[0]
+                _pool.append(ThreadPoolExecutor(max_workers=_AHEAD, thread_name_prefix="octoclr-to-dict"))
+    return _pool[0]
 
 
 def _apply_items(data: List[Any], types: List[Any]) -> List[Any]:
