@@ -325,10 +325,20 @@ def loaded_assemblies() -> List[Any]:
 
 
 def exported_types(assembly: Any) -> List[Any]:
-    try:
-        return list(assembly.GetExportedTypes())
-    except Exception:  # an assembly whose dependencies are missing: skip what cannot load
-        return []
+    """The public types of a loaded assembly, read once (callers must not change the list)."""
+    key = str(assembly.FullName)
+    found = _exported.get(key)
+    if found is None:
+        try:
+            found = list(assembly.GetExportedTypes())
+        except Exception:  # dependencies missing (perhaps loaded later): skip it this time
+            return []
+        if not assembly.IsDynamic:  # a dynamic assembly can gain types
+            _exported[key] = found
+    return found
+
+
+_exported: Dict[str, List[Any]] = {}
 
 
 def accessor_for(entry: PropertyEntry) -> Tuple[Callable[[Any], Any], Callable[[Any, Any], None]]:

@@ -33,7 +33,7 @@ import clr
 import System
 from System.Reflection import BindingFlags
 
-from octoclr.bridge.reflection import type_key
+from octoclr.bridge.reflection import clr_type, type_key
 
 for _assembly in ("System.Linq.Expressions", "System.Core"):  # CoreCLR, then Mono and .NET Framework
     try:
@@ -65,10 +65,6 @@ def _parameters(items: Iterable[Any]) -> Any:
     return System.Array[ParameterExpression](list(items))
 
 
-def _type(pyclass: Any) -> Any:
-    return clr.GetClrType(pyclass)
-
-
 class Unsupported(Exception):
     """A type (or settings) whose output a compiled writer would not reproduce exactly."""
 
@@ -87,14 +83,14 @@ class CompiledWriter:
         self.resolver = serializer.ContractResolver
         self._converters = list(serializer.Converters)
         n = self._n
-        self._entry_type = _type(System.Action).Assembly.GetType("System.Action`3").MakeGenericType(
-            _types(_type(System.Object), n.writer, _type(System.Int32))
+        self._entry_type = clr_type(System.Action).Assembly.GetType("System.Action`3").MakeGenericType(
+            _types(clr_type(System.Object), n.writer, clr_type(System.Int32))
         )
-        table_type = _type(System.Collections.Concurrent.ConcurrentDictionary).Assembly.GetType(
+        table_type = clr_type(System.Collections.Concurrent.ConcurrentDictionary).Assembly.GetType(
             "System.Collections.Concurrent.ConcurrentDictionary`2"
         )
-        self._table = System.Activator.CreateInstance(table_type.MakeGenericType(_types(_type(System.Type), self._entry_type)))
-        self._misses = System.Activator.CreateInstance(table_type.MakeGenericType(_types(_type(System.Type), _type(System.Boolean))))
+        self._table = System.Activator.CreateInstance(table_type.MakeGenericType(_types(clr_type(System.Type), self._entry_type)))
+        self._misses = System.Activator.CreateInstance(table_type.MakeGenericType(_types(clr_type(System.Type), clr_type(System.Boolean))))
         self._compiled: Set[str] = set()
         self._left_to_newtonsoft: Set[str] = set()
         self._dispatch = self._compile_dispatch()
@@ -172,11 +168,11 @@ class CompiledWriter:
     def _compile_entry_points(self) -> None:
         """The delegates Python calls: text writer → JSON, stream → UTF-8 JSON, stream → memory."""
         n = self._n
-        value = Expression.Parameter(_type(System.Object), "value")
-        text = Expression.Parameter(_type(System.IO.TextWriter), "text")
+        value = Expression.Parameter(clr_type(System.Object), "value")
+        text = Expression.Parameter(clr_type(System.IO.TextWriter), "text")
         writer = Expression.Variable(n.writer, "writer")
         steps = [
-            Expression.Assign(writer, Expression.New(n.text_writer.GetConstructor(_types(_type(System.IO.TextWriter))), _expressions([text]))),
+            Expression.Assign(writer, Expression.New(n.text_writer.GetConstructor(_types(clr_type(System.IO.TextWriter))), _expressions([text]))),
             Expression.Assign(Expression.Property(writer, "Formatting"), Expression.Constant(self.serializer.Formatting)),
         ]
         for name, given in n.writer_settings(self.serializer):
@@ -187,41 +183,41 @@ class CompiledWriter:
             n.call(writer, "Flush"),
         ]
         write_text = Expression.Lambda(
-            _generic("System.Action`2", _type(System.Object), _type(System.IO.TextWriter)),
+            _generic("System.Action`2", clr_type(System.Object), clr_type(System.IO.TextWriter)),
             Expression.Block(_parameters([writer]), _expressions(steps)), _parameters([value, text]),
         ).Compile()
         self._write_text = write_text
 
-        stream = Expression.Parameter(_type(System.IO.MemoryStream), "stream")
+        stream = Expression.Parameter(clr_type(System.IO.MemoryStream), "stream")
         stream_writer = Expression.New(
-            _type(System.IO.StreamWriter).GetConstructor(_types(_type(System.IO.Stream), _type(System.Text.Encoding), _type(System.Int32), _type(System.Boolean))),
-            _expressions([stream, Expression.Constant(_UTF8, _type(System.Text.Encoding)), _constant(1 << 16, System.Int32), _constant(True, System.Boolean)]),
+            clr_type(System.IO.StreamWriter).GetConstructor(_types(clr_type(System.IO.Stream), clr_type(System.Text.Encoding), clr_type(System.Int32), clr_type(System.Boolean))),
+            _expressions([stream, Expression.Constant(_UTF8, clr_type(System.Text.Encoding)), _constant(1 << 16, System.Int32), _constant(True, System.Boolean)]),
         )  # (leaves the stream open)
         self._write_stream = Expression.Lambda(
-            _generic("System.Func`3", _type(System.Object), _type(System.IO.MemoryStream), _type(System.Int32)),
+            _generic("System.Func`3", clr_type(System.Object), clr_type(System.IO.MemoryStream), clr_type(System.Int32)),
             Expression.Block(_expressions([
                 Expression.Invoke(Expression.Constant(write_text), _expressions([value, stream_writer])),
-                Expression.Convert(Expression.Property(stream, "Length"), _type(System.Int32)),
+                Expression.Convert(Expression.Property(stream, "Length"), clr_type(System.Int32)),
             ])),
             _parameters([value, stream]),
         ).Compile()
 
-        address = Expression.Parameter(_type(System.Int64), "address")
-        marshal_copy = _type(System.Runtime.InteropServices.Marshal).GetMethod(
-            "Copy", _types(_type(System.Array[System.Byte]), _type(System.Int32), _type(System.IntPtr), _type(System.Int32))
+        address = Expression.Parameter(clr_type(System.Int64), "address")
+        marshal_copy = clr_type(System.Runtime.InteropServices.Marshal).GetMethod(
+            "Copy", _types(clr_type(System.Array[System.Byte]), clr_type(System.Int32), clr_type(System.IntPtr), clr_type(System.Int32))
         )
-        length = Expression.Convert(Expression.Property(stream, "Length"), _type(System.Int32))
+        length = Expression.Convert(Expression.Property(stream, "Length"), clr_type(System.Int32))
         self._copy_out = Expression.Lambda(
-            _generic("System.Action`2", _type(System.IO.MemoryStream), _type(System.Int64)),
+            _generic("System.Action`2", clr_type(System.IO.MemoryStream), clr_type(System.Int64)),
             Expression.Block(_expressions([
                 Expression.IfThen(
                     Expression.GreaterThan(length, _constant(0, System.Int32)),
                     Expression.Call(marshal_copy, _expressions([
-                        Expression.Call(stream, _type(System.IO.MemoryStream).GetMethod("GetBuffer")), _constant(0, System.Int32),
-                        Expression.New(_type(System.IntPtr).GetConstructor(_types(_type(System.Int64))), _expressions([address])), length,
+                        Expression.Call(stream, clr_type(System.IO.MemoryStream).GetMethod("GetBuffer")), _constant(0, System.Int32),
+                        Expression.New(clr_type(System.IntPtr).GetConstructor(_types(clr_type(System.Int64))), _expressions([address])), length,
                     ])),
                 ),
-                Expression.Call(stream, _type(System.IO.MemoryStream).GetMethod("SetLength"), _expressions([_constant(0, System.Int64)])),
+                Expression.Call(stream, clr_type(System.IO.MemoryStream).GetMethod("SetLength"), _expressions([_constant(0, System.Int64)])),
             ])),
             _parameters([stream, address]),
         ).Compile()
@@ -279,12 +275,12 @@ class CompiledWriter:
 
     def _compile_dispatch(self) -> Any:
         """(value, writer, depth): the writer of the value's runtime type, else Newtonsoft."""
-        value = Expression.Parameter(_type(System.Object), "value")
+        value = Expression.Parameter(clr_type(System.Object), "value")
         writer = Expression.Parameter(self._n.writer, "writer")
-        depth = Expression.Parameter(_type(System.Int32), "depth")
-        runtime_type = Expression.Variable(_type(System.Type), "type")
+        depth = Expression.Parameter(clr_type(System.Int32), "depth")
+        runtime_type = Expression.Variable(clr_type(System.Type), "type")
         entry = Expression.Variable(self._entry_type, "entry")
-        get_type = Expression.Call(value, _type(System.Object).GetMethod("GetType"))
+        get_type = Expression.Call(value, clr_type(System.Object).GetMethod("GetType"))
         table = Expression.Constant(self._table)
         misses = Expression.Constant(self._misses)
         newtonsoft = self._n.serialize_call(Expression.Constant(self.serializer, self._n.serializer), writer, value)
@@ -316,9 +312,9 @@ class CompiledWriter:
 
     def _compile_entry(self, dotnet_type: Any) -> List[Any]:
         """Compile and register the writer of values of exactly ``dotnet_type``; return types to compile next."""
-        value = Expression.Parameter(_type(System.Object), "value")
+        value = Expression.Parameter(clr_type(System.Object), "value")
         writer = Expression.Parameter(self._n.writer, "writer")
-        depth = Expression.Parameter(_type(System.Int32), "depth")
+        depth = Expression.Parameter(clr_type(System.Int32), "depth")
         reached: List[Any] = []
         try:
             body = self._entry_body(dotnet_type, value, writer, depth, reached)
@@ -338,7 +334,7 @@ class CompiledWriter:
             return self._converter_call(converter, writer, value)
         kind = self._contract_kind(contract)
         if kind == "JsonPrimitiveContract":
-            return self._n.call(writer, "WriteValue", value, parameter=_type(System.Object))
+            return self._n.call(writer, "WriteValue", value, parameter=clr_type(System.Object))
         if kind == "JsonObjectContract":
             return self._object_body(dotnet_type, contract, value, writer, depth, reached)
         if kind == "JsonArrayContract":
@@ -376,7 +372,7 @@ class CompiledWriter:
                 self._value(current, declared, json_property.Converter, writer, depth, reached),
             ]))
             if skip_nulls and _nullable(declared):
-                write = Expression.IfThen(Expression.NotEqual(Expression.Convert(current, _type(System.Object)), Expression.Constant(None)), write)
+                write = Expression.IfThen(Expression.NotEqual(Expression.Convert(current, clr_type(System.Object)), Expression.Constant(None)), write)
             steps.append(write)
         steps.append(self._n.call(writer, "WriteEndObject"))
         return Expression.Block(_parameters(locals_), _expressions(steps))
@@ -384,10 +380,10 @@ class CompiledWriter:
     def _array_body(self, dotnet_type: Any, contract: Any, value: Any, writer: Any, depth: Any, reached: List[Any]) -> Any:
         if contract.IsMultidimensionalArray:
             raise Unsupported("a multidimensional array")
-        item_type = contract.CollectionItemType or _type(System.Object)
+        item_type = contract.CollectionItemType or clr_type(System.Object)
         enumerable = _generic("System.Collections.Generic.IEnumerable`1", item_type)
         if not enumerable.IsAssignableFrom(dotnet_type):
-            enumerable, item_type = _type(System.Collections.IEnumerable), _type(System.Object)
+            enumerable, item_type = clr_type(System.Collections.IEnumerable), clr_type(System.Object)
 
         def each(item: Any) -> Any:
             return self._value(item, item_type, None, writer, depth, reached)
@@ -403,8 +399,8 @@ class CompiledWriter:
             raise Unsupported("dictionary keys that are not strings")
         if str(self.resolver.GetType().FullName) != _DEFAULT_RESOLVER:
             raise Unsupported("a resolver that may rename dictionary keys")
-        value_type = contract.DictionaryValueType or _type(System.Object)
-        pair_type = _generic("System.Collections.Generic.KeyValuePair`2", _type(System.String), value_type)
+        value_type = contract.DictionaryValueType or clr_type(System.Object)
+        pair_type = _generic("System.Collections.Generic.KeyValuePair`2", clr_type(System.String), value_type)
         enumerable = _generic("System.Collections.Generic.IEnumerable`1", pair_type)
         if not enumerable.IsAssignableFrom(dotnet_type):
             raise Unsupported("a dictionary that is not an IEnumerable of pairs")
@@ -423,7 +419,7 @@ class CompiledWriter:
 
     def _value(self, current: Any, declared: Any, member_converter: Any, writer: Any, depth: Any, reached: List[Any]) -> Any:
         """Write ``current``, a value of declared type ``declared``, as Newtonsoft would."""
-        boxed = Expression.Convert(current, _type(System.Object))
+        boxed = Expression.Convert(current, clr_type(System.Object))
         if member_converter is not None:
             if not member_converter.CanWrite:
                 raise Unsupported("a property converter that cannot write")
@@ -451,7 +447,7 @@ class CompiledWriter:
         """Write a property's name; one no escaping setting would change is written without the check."""
         name_constant = _constant(name, System.String)
         if _PLAIN_NAME.match(name):
-            method = self._n.writer.GetMethod("WritePropertyName", _types(_type(System.String), _type(System.Boolean)))
+            method = self._n.writer.GetMethod("WritePropertyName", _types(clr_type(System.String), clr_type(System.Boolean)))
             if method is not None:
                 return Expression.Call(writer, method, _expressions([name_constant, _constant(False, System.Boolean)]))
         return self._n.call(writer, "WritePropertyName", name_constant)
@@ -461,7 +457,7 @@ class CompiledWriter:
 
     def _converter_call(self, converter: Any, writer: Any, value: Any) -> Any:
         n = self._n
-        method = n.converter.GetMethod("WriteJson", _types(n.writer, _type(System.Object), n.serializer))
+        method = n.converter.GetMethod("WriteJson", _types(n.writer, clr_type(System.Object), n.serializer))
         return Expression.Call(
             Expression.Constant(converter, n.converter), method,
             _expressions([writer, value, Expression.Constant(self.serializer, n.serializer)]),
@@ -486,12 +482,12 @@ def _thread_buffer() -> Any:
 
 
 def _generic(definition: str, *arguments: Any) -> Any:
-    return _type(System.Object).Assembly.GetType(definition).MakeGenericType(_types(*arguments))
+    return clr_type(System.Object).Assembly.GetType(definition).MakeGenericType(_types(*arguments))
 
 
 def _constant(value: Any, pyclass: Any) -> Any:
     """A typed constant (pythonnet would pass a Python int or bool as an object of its own)."""
-    return Expression.Constant(pyclass(value), _type(pyclass))
+    return Expression.Constant(pyclass(value), clr_type(pyclass))
 
 
 def _nullable(dotnet_type: Any) -> bool:
@@ -521,7 +517,7 @@ def _for_each(enumerable_value: Any, enumerable: Any, item_type: Any, body: Any)
     enumerator = Expression.Variable(enumerator_type, "enumerator")
     item = Expression.Variable(item_type, "item")
     done = Expression.Label("done")
-    move_next = _type(System.Collections.IEnumerator).GetMethod("MoveNext")
+    move_next = clr_type(System.Collections.IEnumerator).GetMethod("MoveNext")
     current = Expression.Property(enumerator, enumerator_type.GetProperty("Current"))
     loop = Expression.Loop(
         Expression.IfThenElse(
@@ -532,8 +528,8 @@ def _for_each(enumerable_value: Any, enumerable: Any, item_type: Any, body: Any)
         done,
     )
     steps = [Expression.Assign(enumerator, Expression.Call(enumerable_value, get_enumerator)), loop]
-    if _type(System.IDisposable).IsAssignableFrom(enumerator_type):
-        steps.append(Expression.Call(enumerator, _type(System.IDisposable).GetMethod("Dispose")))
+    if clr_type(System.IDisposable).IsAssignableFrom(enumerator_type):
+        steps.append(Expression.Call(enumerator, clr_type(System.IDisposable).GetMethod("Dispose")))
     return Expression.Block(_parameters([enumerator, item]), _expressions(steps))
 
 
@@ -547,7 +543,7 @@ class _Newtonsoft:
         self.converter = assembly.GetType("Newtonsoft.Json.JsonConverter")
         settings = assembly.GetType("Newtonsoft.Json.JsonSerializerSettings")
         self._create_default = self.serializer.GetMethod("CreateDefault", _types(settings))
-        self._serialize = self.serializer.GetMethod("Serialize", _types(self.writer, _type(System.Object)))
+        self._serialize = self.serializer.GetMethod("Serialize", _types(self.writer, clr_type(System.Object)))
         contract = assembly.GetType(_CONTRACTS + "JsonContract")
         self.internal_converter = contract.GetProperty("InternalConverter", _NON_PUBLIC)
         self._error = self.serializer.GetField("Error", _NON_PUBLIC)
