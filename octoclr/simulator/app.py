@@ -20,7 +20,7 @@ from urllib.parse import quote, urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from octoclr.simulator import codec, resources
+from octoclr.simulator import codec, families, resources
 from octoclr.simulator.auth import AUTH_COOKIE, CSRF_COOKIE, Principal
 from octoclr.simulator.behaviours import SUBCOLLECTIONS, Backend
 from octoclr.simulator.executions import Executions
@@ -197,6 +197,9 @@ class SimulatorApp:
             rest = parts[1:]
             if self.backend.store.get("spaces", head) is None:
                 return Route({m: self._missing_space(head) for m in _ALL_METHODS})
+        found = families.match_route(rest, space_id)
+        if found is not None:
+            return self._family_route(found, space_id)
         coll = resources.collection(rest[0])
         if coll is None or (space_id and coll.scope == resources.SYSTEM):
             return self._other_route(rest, space_id)
@@ -227,6 +230,19 @@ class SimulatorApp:
                 system = "read"
             return Route(handlers, system=system)
         return self._item_route(coll, space_id, item, rest[2:], system)
+
+    def _family_route(self, found: families.RouteMatch, space_id: Optional[str]) -> Route:
+        def bind(handler: families.base.RouteHandler) -> Handler:
+            async def call(request: Request, principal: Optional[Principal]) -> Response:
+                result = await handler(families.Call(request, principal, self.backend, self, space_id, found.params))
+                if isinstance(result, Response):
+                    return result
+                if result is None:
+                    return Response(status_code=200)
+                return json_response(result)
+            return call
+        return Route({method: bind(h) for method, h in found.handlers.items()},
+                     anonymous=found.anonymous, system=found.system)
 
     # --- the Executions API ---------------------------------------------------------------------
 
@@ -597,18 +613,26 @@ class SimulatorApp:
 
     # --- bodies and pages ---------------------------------------------------------------------
 
-    async def _json(self, request: Request) -> Any:
+    async def read_body(self, request: Request, limit: Optional[int] = None) -> bytes:
+        """The raw body, refused with 413 past ``limit`` bytes (the app's ``max_body`` by default)."""
+        limit = self.max_body if limit is None else limit
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_body:
-            raise PayloadTooLarge(f"The request body is larger than the limit of {self.max_body} bytes.")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise PayloadTooLarge(f"The request body is larger than the limit of {limit} bytes.")
         chunks = []
         size = 0
         async for chunk in request.stream():
             size += len(chunk)
-            if size > self.max_body:
-                raise PayloadTooLarge(f"The request body is larger than the limit of {self.max_body} bytes.")
+            if size > limit:
+                raise PayloadTooLarge(f"The request body is larger than the limit of {limit} bytes.")
             chunks.append(chunk)
-        data = b"".join(chunks)
+        return b"".join(chunks)
+
+    async def read_json(self, request: Request) -> Any:
+        return await self._json(request)
+
+    async def _json(self, request: Request) -> Any:
+        data = await self.read_body(request)
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         if not data.strip():
@@ -617,6 +641,10 @@ class SimulatorApp:
             return codec.loads(data)
         except (codec.DecodeError, ValueError, UnicodeDecodeError) as error:
             raise BadRequest("The request body is not valid JSON.", [f"The request body is not valid JSON: {error}"]) from None
+
+    def page(self, request: Request, item_type: str, total: int, bodies: list[bytes], skip: int, take: int,
+             template: str) -> bytes:
+        return self._page(request, item_type, total, bodies, skip, take, template)
 
     @staticmethod
     def _page(request: Request, item_type: str, total: int, bodies: list[bytes], skip: int, take: int,

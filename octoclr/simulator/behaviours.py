@@ -228,18 +228,12 @@ class Backend:
             resource["SpaceId"] = self._space_for(coll, space_id, incoming.get("SpaceId"))
             if coll.scope == resources.SYSTEM:
                 resource.pop("SpaceId", None)
-            hook = getattr(self, f"_before_create_{coll.path.replace('-', '_')}", None)
-            if hook:
-                hook(resource, actor)
+            self._hooks("before_create", coll.path, resource, actor)
             self._validate(coll, resource, None)
             resource["Id"] = wanted_id or self._new_id(coll, resource)
-            after = getattr(self, f"_assign_{coll.path.replace('-', '_')}", None)
-            if after:
-                after(resource)
+            self._hooks("assign", coll.path, resource)
             self._save(coll, resource, actor)
-            hook = getattr(self, f"_after_create_{coll.path.replace('-', '_')}", None)
-            if hook:
-                hook(resource, actor, incoming)
+            self._hooks("after_create", coll.path, resource, actor, incoming)
             self._record_event("Created", coll, resource, actor)
         self._changed(coll.path)
         return self._reread(coll, resource)
@@ -264,9 +258,7 @@ class Backend:
             if "SpaceId" in stored:
                 resource["SpaceId"] = stored["SpaceId"]
             resource["Id"] = stored["Id"]
-            hook = getattr(self, f"_before_modify_{coll.path.replace('-', '_')}", None)
-            if hook:
-                hook(resource, stored, actor)
+            self._hooks("before_modify", coll.path, resource, stored, actor)
             self._validate(coll, resource, stored["Id"])
             self._save(coll, resource, actor)
             self._record_event("Modified", coll, resource, actor)
@@ -286,12 +278,20 @@ class Backend:
                         f"This {coll.item_type.lower()} is in use by {', '.join(users[:5])} and cannot be deleted.",
                         help_text="Delete or change the resources that refer to it first.",
                     )
-            hook = getattr(self, f"_before_delete_{coll.path.replace('-', '_')}", None)
-            if hook:
-                hook(stored, actor)
+            self._hooks("before_delete", coll.path, stored, actor)
             self.store.delete(coll.path, stored["Id"])
             self._record_event("Deleted", coll, stored, actor)
         self._changed(coll.path)
+
+    def _hooks(self, event: str, path: str, *args: Any) -> None:
+        """The backend's own rule for this event (``_before_create_projects``…), then the families'."""
+        from octoclr.simulator import families
+
+        own = getattr(self, f"_{event}_{path.replace('-', '_')}", None)
+        if own is not None:
+            own(*args)
+        for hook in families.hooks(event, path):
+            hook(self, *args)
 
     # --- generic rules ------------------------------------------------------------------
 

@@ -502,6 +502,15 @@ COLLECTIONS: tuple[Collection, ...] = (
 BY_PATH: dict[str, Collection] = {c.path: c for c in COLLECTIONS}
 
 
+def register(coll: Collection) -> None:
+    """Add a family's collection (see :mod:`.families`); a path is defined once."""
+    global COLLECTIONS
+    if coll.path in BY_PATH:
+        raise ValueError(f"the collection {coll.path!r} is defined twice")
+    COLLECTIONS = (*COLLECTIONS, coll)
+    BY_PATH[coll.path] = coll
+
+
 def collection(path: str) -> Optional[Collection]:
     return BY_PATH.get(path.lower())
 

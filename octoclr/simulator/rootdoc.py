@@ -96,8 +96,12 @@ WorkerPoolsSupportedTypes           space   workerpools/supportedtypes
 
 
 def _other_links() -> list[tuple[str, str, str]]:
+    from octoclr.simulator.families import FAMILIES
+
     table = []
-    for line in _OTHER_LINKS.strip().splitlines():
+    lines = _OTHER_LINKS.strip().splitlines()
+    lines += [line for family in FAMILIES for line in family.root_links.strip().splitlines() if line.strip()]
+    for line in lines:
         # Names may contain a space ("Authenticate_Google Apps"), so split from the right.
         name, scope, path = line.rsplit(None, 2)
         table.append((name.strip(), scope, path))
