@@ -5,7 +5,8 @@ nothing here knows about HTTP. Generic rules (required fields, types, references
 unique names) come from the :mod:`.resources` definitions; the per-collection rules a
 real server applies (a project brings its deployment process, variable set and default
 channel; a deployment starts a server task that runs to ``Success``; a new space gets
-its default lifecycle, project group, machine policy, worker pool and built-in feed)
+its default lifecycle, project group, machine policy and worker pool; the built-in feed
+comes from the packages family)
 are the ``_before_*``/``_after_*`` hooks below.
 """
 
@@ -463,12 +464,6 @@ class Backend:
         self._put_child("machinepolicies", {"Name": "Default Machine Policy", "IsDefault": True,
                                             "SpaceId": space_id}, actor)
         self._put_child("workerpools", {"Name": "Default Worker Pool", "IsDefault": True, "SpaceId": space_id}, actor)
-        builtin = "feeds-builtin" if self.store.get("feeds", "feeds-builtin") is None else None
-        feed = {"Name": "Octopus Server (built-in)", "FeedType": "BuiltIn", "SpaceId": space_id,
-                "FeedUri": None, "DownloadAttempts": 5, "DownloadRetryBackoffSeconds": 10}
-        if builtin:
-            feed["Id"] = builtin
-        self._put_child("feeds", feed, actor)
 
     def _before_modify_spaces(self, space: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
         if stored.get("IsDefault") and not space.get("IsDefault"):

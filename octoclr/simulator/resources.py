@@ -369,20 +369,6 @@ COLLECTIONS: tuple[Collection, ...] = (
         filters={"tags": "TenantTags", "projectId": "ProjectEnvironments"},
     ),
     Collection(
-        "feeds", "Feeds", "Feeds", "Feed",
-        query=("skip", "take", "ids", "partialName", "feedType", "name"),
-        defaults={"Name": None, "FeedType": "NuGet", "FeedUri": "https://api.nuget.org/v3/index.json",
-                  "EnhancedMode": False, "DownloadAttempts": 5, "DownloadRetryBackoffSeconds": 10,
-                  "Username": None, "Password": {"HasValue": False, "NewValue": None},
-                  "PackageAcquisitionLocationOptions": ["Server", "ExecutionTarget"]},
-        links={"Packages": "{self}/packages{?packageId,partialMatch,includeMultipleVersions,includeNotes,"
-                           "includePreRelease,versionRange,preReleaseTag,take,skip}",
-               "SearchPackagesTemplate": "{self}/packages/search{?term,skip,take}",
-               "SearchPackageVersionsTemplate": "{self}/packages/versions{?packageId,take,skip,includePreRelease,"
-                                                "versionRange,preReleaseTag,filter,includeReleaseNotes}"},
-        filters={"feedType": "FeedType"},
-    ),
-    Collection(
         "accounts", "Accounts", "Accounts", "Account",
         query=PAGING + ("accountType",),
         required=("Name", "AccountType"),
@@ -480,11 +466,6 @@ COLLECTIONS: tuple[Collection, ...] = (
         "interruptions", "Interruptions", "Interruptions", "Interruption",
         query=("skip", "take", "regarding", "pendingOnly", "ids"), verbs=READ_ONLY, name_field="Title",
         filters={"regarding": "TaskId"},
-    ),
-    Collection(
-        "packages", "Packages", "packages", "Package",
-        query=("nuGetPackageId", "filter", "latest", "skip", "take", "includeNotes"),
-        verbs=frozenset({DELETE}), name_field="PackageId",
     ),
     Collection(
         "build-information", "BuildInformation", "BuildInformation", "PackageMetadata",

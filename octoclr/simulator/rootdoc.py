@@ -57,7 +57,6 @@ OctopusServerClusterSummary         system  octopusservernodes/summary
 MigrationsImport                    system  migrations/import
 MigrationsPartialExport             system  migrations/partialexport
 CloudTemplate                       system  cloudtemplate/{id}/metadata{?packageId,feedId}
-BuiltInFeedStats                    system  feeds/stats
 ActionTemplateLogo                  space   actiontemplates/{typeOrId}/logo{?cb}
 ActionTemplateVersionedLogo         space   actiontemplates/{typeOrId}/versions/{version}/logo{?cb}
 ActionTemplatesCategories           space   actiontemplates/categories
@@ -71,11 +70,6 @@ MachineRoles                        space   machineroles/all
 MachinePolicyTemplate               space   machinepolicies/template
 EnvironmentSortOrder                space   environments/sortorder
 EnvironmentsSummary                 space   environments/summary{?ids,partialName,machinePartialName,roles,isDisabled,healthStatuses,commStyles,tenantIds,tenantTags,hideEmptyEnvironments}
-PackageUpload                       space   packages/raw{?overwriteMode}
-PackagesBulk                        space   packages/bulk{?ids}
-PackageNotesList                    space   packages/notes{?packageIds}
-PackageDeltaSignature               space   packages/{packageId}/{version}/delta-signature
-PackageDeltaUpload                  space   packages/{packageId}/{baseVersion}/delta{?overwriteMode}
 ProjectPulse                        space   projects/pulse{?projectIds}
 Reporting/DeploymentsCountedByWeek  space   reporting/deployments-counted-by-week{?projectIds}
 TagSetSortOrder                     space   tagsets/sortorder

@@ -46,6 +46,16 @@ CREATE TABLE IF NOT EXISTS sessions (
 #: Matches any space, for listing mixed or space-scoped collections across spaces.
 ANY_SPACE = object()
 
+#: Tables that families keep of their own (e.g. the built-in feed's package files), created
+#: with the rest of the schema; see :func:`register_schema`.
+_FAMILY_SCHEMAS: list[str] = []
+
+
+def register_schema(sql: str) -> None:
+    """Create these tables (``CREATE TABLE IF NOT EXISTS …``) in every store opened from now on."""
+    if sql not in _FAMILY_SCHEMAS:
+        _FAMILY_SCHEMAS.append(sql)
+
 
 @dataclass
 class Row:
@@ -73,6 +83,8 @@ class Store:
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA busy_timeout=5000")
         self._conn.executescript(_SCHEMA)
+        for schema in _FAMILY_SCHEMAS:
+            self._conn.executescript(schema)
 
     # --- transactions -------------------------------------------------------------
 
@@ -100,6 +112,11 @@ class Store:
 
     def close(self) -> None:
         self._conn.close()
+
+    def execute(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """One statement on a family's own table; inside :meth:`transaction` it joins it."""
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
 
     # --- counters and metadata -------------------------------------------------------
 

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 from octoclr.simulator.families.base import Call, Family, RouteMatch
 
-# Each family module is imported here, once, in a fixed order: earlier families' routes win.
-FAMILIES: tuple[Family, ...] = ()
+from octoclr.simulator.families import packages  # noqa: E402  (each family module is imported once, here)
+
+# In a fixed order: earlier families' routes win.
+FAMILIES: tuple[Family, ...] = (packages.family,)
 
 
 def match_route(parts: list[str], space_id: object) -> "RouteMatch | None":
