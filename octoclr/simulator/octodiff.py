@@ -129,7 +129,7 @@ class _Reader:
             raise OctodiffError(f"The {self.what} has a string that is not UTF-8 at byte {self.at}.") from None
 
     def expect(self, marker: bytes, problem: str) -> None:
-        if self.take(len(marker)) != marker:
+        if self.take(min(len(marker), self.remaining)) != marker:
             raise OctodiffError(f"The {self.what} {problem}.")
 
     @property
