@@ -269,48 +269,11 @@ class SimulatorApp:
         child = SUBCOLLECTIONS.get((coll.path, name))
         if child is not None and len(sub) == 1:
             return Route({"GET": self._children(coll, space_id, item, *child)}, system=system)
-        if coll.path == "projects" and name == "releases" and len(sub) == 2:
-            async def release_by_version(request: Request, principal: Optional[Principal]) -> Response:
-                project = b.find(coll, item, space_id)
-                return json_response(b.release_by_version(project["Id"], sub[1], space_id))
-            return Route({"GET": release_by_version})
         if coll.path in ("machines", "workers") and name == "connection" and len(sub) == 1:
             async def connection(request: Request, principal: Optional[Principal]) -> Response:
                 return json_response(b.connection_status(b.find(coll, item, space_id)))
             return Route({"GET": connection})
-        if coll.path == "tasks" and len(sub) == 1:
-            if name == "details":
-                async def details(request: Request, principal: Optional[Principal]) -> Response:
-                    return json_response(b.task_details(item))
-                return Route({"GET": details})
-            if name == "raw":
-                async def raw(request: Request, principal: Optional[Principal]) -> Response:
-                    return Response(b.task_log(b.find(coll, item, None)), media_type="text/plain; charset=utf-8")
-                return Route({"GET": raw})
-            if name in ("cancel", "state"):
-                async def set_state(request: Request, principal: Optional[Principal]) -> Response:
-                    task = b.find(coll, item, None)
-                    self._check_task_space(task, principal)
-                    if name == "cancel":
-                        return json_response(b.set_task_state(item, "Canceled", "Canceled by user"))
-                    body = await self._json(request)
-                    if not isinstance(body, dict):
-                        raise BadRequest("The request body must be a JSON object with a State.")
-                    return json_response(b.set_task_state(item, str(body.get("State")), str(body.get("Reason") or "")))
-                return Route({"POST": set_state})
-        if coll.path == "releases" and sub == ["deployments", "template"]:
-            async def template(request: Request, principal: Optional[Principal]) -> Response:
-                release = b.find(coll, item, space_id)
-                envs = [{"Id": r.id, "Name": r.resource().get("Name")} for r in b.store.rows("environments", release["SpaceId"])]
-                return json_response({"IsDeploymentProcessModified": False, "DeploymentNotes": None,
-                                      "IsVariableSetModified": False, "IsLibraryVariableSetModified": False,
-                                      "PromoteTo": envs, "TenantPromotions": [], "Links": {}})
-            return Route({"GET": template})
         raise NotFound(f"There is no route for /{'/'.join(sub)} below a {coll.item_type.lower()}.")
-
-    def _check_task_space(self, task: dict[str, Any], principal: Optional[Principal]) -> None:
-        if task.get("SpaceId") is None and principal is not None and not principal.is_admin:
-            raise Forbidden("You do not have permission to change system tasks.")
 
     # --- users -------------------------------------------------------------------------------
 
@@ -448,12 +411,6 @@ class SimulatorApp:
         if tail == "tasks/tasktypes":
             return Route({"GET": self._static(lambda: codec.dumps([
                 {"Id": name, "Name": name, "Description": name} for name in ("Deploy", "Health", "Backup")]))})
-        if tail == "dashboard":
-            async def dashboard(request: Request, principal: Optional[Principal]) -> Response:
-                space = space_id or b.default_space_id() or ""
-                wanted = self._list_param(request, "projectId")
-                return json_response(b.dashboard(b.find_row(resources.BY_PATH["spaces"], space, None).id, wanted))
-            return Route({"GET": dashboard})
         if tail == "machineroles/all":
             async def roles(request: Request, principal: Optional[Principal]) -> Response:
                 return json_response(b.machine_roles(space_id or b.default_space_id() or ""))

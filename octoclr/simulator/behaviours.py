@@ -13,8 +13,6 @@ are the ``_before_*``/``_after_*`` hooks below.
 from __future__ import annotations
 
 import re
-import secrets
-import string
 import time
 from typing import Any, Iterable, Optional
 
@@ -31,7 +29,6 @@ SUBCOLLECTIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("projects", "channels"): ("channels", "ProjectId"),
     ("projects", "releases"): ("releases", "ProjectId"),
     ("projects", "triggers"): ("projecttriggers", "ProjectId"),
-    ("projects", "runbooks"): ("runbooks", "ProjectId"),
     ("channels", "releases"): ("releases", "ChannelId"),
     ("releases", "deployments"): ("deployments", "ReleaseId"),
     ("environments", "machines"): ("machines", "EnvironmentIds"),
@@ -44,10 +41,6 @@ SUBCOLLECTIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("machines", "tasks"): ("tasks", "Arguments.MachineIds"),
 }
 
-_TERMINAL_STATES = ("Success", "Failed", "Canceled", "TimedOut")
-#: A task's state as the status of its activity log.
-_ACTIVITY_STATUS = {"Queued": "Pending", "Executing": "Running", "Cancelling": "Running", "Success": "Success",
-                    "Failed": "Failed", "Canceled": "Canceled", "TimedOut": "Failed"}
 
 
 def slugify(name: str) -> str:
@@ -655,7 +648,7 @@ class Backend:
             project[key] = stored[key]
 
     def _before_delete_projects(self, project: dict[str, Any], actor: Optional[str]) -> None:
-        for path in ("deployments", "releases", "channels", "projecttriggers", "runbooks"):
+        for path in ("deployments", "releases", "channels", "projecttriggers"):
             for row in self.store.rows(path, project["SpaceId"]):
                 if (row.resource().get("ProjectId") or "").lower() == project["Id"].lower():
                     self.store.delete(path, row.id)
@@ -688,56 +681,6 @@ class Backend:
             raise BadRequest("The default channel of a project cannot be deleted.",
                              help_text="Make another channel the default first.")
 
-    def _before_create_releases(self, release: dict[str, Any], actor: Optional[str]) -> None:
-        project_id = release.get("ProjectId")
-        if not isinstance(project_id, str):
-            return  # the generic validation reports it
-        project = self.store.get("projects", project_id)
-        if project is None:
-            return
-        if not release.get("ChannelId"):
-            for row in self.store.rows("channels", project.space_id):
-                body = row.resource()
-                if (body.get("ProjectId") or "").lower() == project.id.lower() and body.get("IsDefault"):
-                    release["ChannelId"] = row.id
-        channel = self.store.get("channels", release.get("ChannelId") or "")
-        if channel and (channel.resource().get("ProjectId") or "").lower() != project.id.lower():
-            raise validation_failed([f"The channel '{channel.id}' does not belong to project '{project.id}'."])
-        release["Assembled"] = codec.now_iso()
-
-    def _after_create_releases(self, release: dict[str, Any], actor: Optional[str], incoming: dict[str, Any]) -> None:
-        project = self.store.get("projects", release["ProjectId"])
-        if project is None:
-            return
-        body = project.resource()
-        suffix = "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(5))
-        snapshots = {}
-        for path, key in (("deploymentprocesses", "DeploymentProcessId"), ("variables", "VariableSetId")):
-            source = self.store.get(path, body[key])
-            if source is None:
-                continue
-            copy = source.resource()
-            copy["Id"] = f"{body[key]}-s-{copy.get('Version', 0)}-{suffix}"
-            if path == "deploymentprocesses":
-                copy["LastSnapshotId"] = None
-            self._put_child(path, copy, actor)
-            snapshots[key] = copy["Id"]
-        release["ProjectDeploymentProcessSnapshotId"] = snapshots.get("DeploymentProcessId")
-        release["ProjectVariableSetSnapshotId"] = snapshots.get("VariableSetId")
-        self._save(resources.BY_PATH["releases"], release, actor)
-
-    def _before_modify_releases(self, release: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
-        for key in ("ProjectId", "ProjectDeploymentProcessSnapshotId", "ProjectVariableSetSnapshotId", "Assembled"):
-            release[key] = stored.get(key)
-
-    def release_by_version(self, project_id: str, version: str, space_id: Optional[str]) -> dict[str, Any]:
-        _, bodies = self.store.query("releases", ids=None, name=version)
-        for body in bodies:
-            release = codec.loads(body)
-            if (release.get("ProjectId") or "").lower() == project_id.lower():
-                return release
-        raise NotFound(f"There is no release {version} of project '{project_id}'.")
-
     # --- variable sets and deployment processes --------------------------------------------
 
     def _before_modify_variables(self, variables: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
@@ -759,22 +702,6 @@ class Backend:
             if item.get("IsSensitive"):
                 item["Value"] = None  # a real server never returns a sensitive value
 
-    def _before_modify_deploymentprocesses(self, process: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
-        if "-s-" in stored["Id"]:
-            raise BadRequest("A snapshot of a deployment process cannot be modified.")
-        self._versioned(process, stored)
-        steps = process.get("Steps")
-        if not isinstance(steps, list):
-            raise validation_failed(["Steps must be a list."])
-        for step in steps:
-            if not isinstance(step, dict) or not step.get("Name"):
-                raise validation_failed(["Every step needs a Name."])
-            step.setdefault("Id", _guid())
-            for action in step.get("Actions") or []:
-                if isinstance(action, dict):
-                    action.setdefault("Id", _guid())
-        process["ProjectId"] = stored.get("ProjectId")
-
     @staticmethod
     def _versioned(resource: dict[str, Any], stored: dict[str, Any]) -> None:
         sent = resource.get("Version")
@@ -787,88 +714,18 @@ class Backend:
 
     # --- deployments and tasks -------------------------------------------------------------
 
-    def _before_create_deployments(self, deployment: dict[str, Any], actor: Optional[str]) -> None:
-        release = self.store.get("releases", str(deployment.get("ReleaseId") or ""))
-        if release is None or release.space_id != deployment.get("SpaceId"):
-            return  # the generic validation reports a missing release
-        body = release.resource()
-        deployment["ProjectId"] = body.get("ProjectId")
-        deployment["ChannelId"] = body.get("ChannelId")
-        deployment["DeploymentProcessId"] = body.get("ProjectDeploymentProcessSnapshotId")
-        deployment["ManifestVariableSetId"] = body.get("ProjectVariableSetSnapshotId")
-        deployment["Created"] = codec.now_iso()
-        deployment["DeployedBy"] = self.username(actor)
-        deployment["DeployedById"] = actor
-
-    def _after_create_deployments(self, deployment: dict[str, Any], actor: Optional[str], incoming: dict[str, Any]) -> None:
-        environment = self.store.get("environments", deployment["EnvironmentId"])
-        project = self.store.get("projects", deployment.get("ProjectId") or "")
-        release = self.store.get("releases", deployment["ReleaseId"])
-        env_name = environment.resource().get("Name") if environment else deployment["EnvironmentId"]
-        project_name = project.resource().get("Name") if project else deployment.get("ProjectId")
-        version = release.resource().get("Version") if release else deployment["ReleaseId"]
-        task = self.start_task(
-            deployment["SpaceId"], "Deploy", f"Deploy {project_name} release {version} to {env_name}",
-            {"DeploymentId": deployment["Id"]}, actor,
-        )
-        deployment["TaskId"] = task["Id"]
-        deployment["Name"] = f"Deploy to {env_name}"
-        self._save(resources.BY_PATH["deployments"], deployment, actor)
-
-    def _before_delete_deployments(self, deployment: dict[str, Any], actor: Optional[str]) -> None:
-        task_id = deployment.get("TaskId")
-        if task_id:
-            self._pending.pop(task_id, None)
-
-    def _before_create_tasks(self, task: dict[str, Any], actor: Optional[str]) -> None:
-        task.update(State="Queued", QueueTime=codec.now_iso(), IsCompleted=False, FinishedSuccessfully=False)
-        task.setdefault("Description", task.get("Name"))
-
-    def _after_create_tasks(self, task: dict[str, Any], actor: Optional[str], incoming: dict[str, Any]) -> None:
-        self._pending[task["Id"]] = time.time()
-
     def start_task(self, space_id: Optional[str], name: str, description: str, arguments: dict[str, Any],
                    actor: Optional[str]) -> dict[str, Any]:
-        now = codec.now_iso()
-        task = self._put_child("tasks", {"Name": name, "Description": description, "Arguments": arguments,
-                                         "SpaceId": space_id, "QueueTime": now, "LastUpdatedTime": now}, actor)
-        self._pending[task["Id"]] = time.time()
-        return task
+        """Queue a task the server makes itself (see :mod:`.families.tasks`)."""
+        from octoclr.simulator.families import tasks
+
+        return tasks.start(self, space_id, name, description, arguments, actor)
 
     def advance_tasks(self) -> None:
-        """Move queued and running tasks along: Queued, then Executing, then Success."""
-        if not self._pending:
-            return
-        now = time.time()
-        coll = resources.BY_PATH["tasks"]
-        with self.store.transaction():
-            for task_id, started in list(self._pending.items()):
-                row = self.store.get("tasks", task_id)
-                if row is None:
-                    self._pending.pop(task_id, None)
-                    continue
-                task = row.resource()
-                elapsed = now - started
-                state = task["State"]
-                if state in _TERMINAL_STATES:
-                    self._pending.pop(task_id, None)
-                    continue
-                stamp = codec.now_iso()
-                if elapsed >= self.task_duration:
-                    task.update(State="Success", IsCompleted=True, FinishedSuccessfully=True,
-                                HasBeenPickedUpByProcessor=True, CompletedTime=stamp, LastUpdatedTime=stamp,
-                                StartTime=task.get("StartTime") or stamp,
-                                Completed=time.strftime("%A, %B %d, %Y %I:%M %p", time.gmtime()),
-                                Duration=f"{max(1, round(elapsed))} second{'s' if round(elapsed) != 1 else ''}")
-                    self._pending.pop(task_id, None)
-                    if task.get("Name") == "Health":
-                        self._health_checked(task)
-                elif elapsed >= self.task_duration / 5 and state == "Queued":
-                    task.update(State="Executing", StartTime=stamp, LastUpdatedTime=stamp,
-                                HasBeenPickedUpByProcessor=True)
-                else:
-                    continue
-                self._save(coll, task, None)  # the server itself moved it along
+        """Move queued and running tasks along (see :mod:`.families.tasks`)."""
+        from octoclr.simulator.families import tasks
+
+        tasks.advance(self)
 
     def _health_checked(self, task: dict[str, Any]) -> None:
         """A finished health check marks its targets healthy (the simulator's machines always answer)."""
@@ -884,47 +741,6 @@ class Backend:
                 machine.update(HealthStatus="Healthy", Status="Online", HasLatestCalamari=True,
                                StatusSummary="Octopus was able to connect to the machine (simulated).")
                 self._save(coll, machine, None)
-
-    def set_task_state(self, task_id: str, state: str, reason: str = "") -> dict[str, Any]:
-        coll = resources.BY_PATH["tasks"]
-        task = self.find(coll, task_id, None)
-        if state not in _TERMINAL_STATES:
-            raise validation_failed([f"State must be one of {', '.join(_TERMINAL_STATES)}."])
-        if task.get("IsCompleted"):
-            raise BadRequest(f"The task '{task['Id']}' has already completed.")
-        stamp = codec.now_iso()
-        task.update(State=state, IsCompleted=True, FinishedSuccessfully=state == "Success", CompletedTime=stamp,
-                    LastUpdatedTime=stamp, ErrorMessage=reason if state != "Success" else "",
-                    HasWarningsOrErrors=state != "Success")
-        with self.store.transaction():
-            self._save(coll, task, None)
-        self._pending.pop(task["Id"], None)
-        return self._reread(coll, task)
-
-    def task_details(self, task_id: str) -> dict[str, Any]:
-        task = self.find(resources.BY_PATH["tasks"], task_id, None)
-        done = task.get("IsCompleted")
-        return {
-            "Task": task,
-            "Progress": {"ProgressPercentage": 100 if done else 50 if task["State"] == "Executing" else 0,
-                         "EstimatedTimeRemaining": "" if done else "a few seconds"},
-            "PhysicalLogSize": len(self.task_log(task)),
-            "ActivityLogs": [{"Id": f"ServerTasks-{task['Id']}", "Name": task.get("Description") or task["Name"],
-                              "Started": task.get("StartTime"), "Ended": task.get("CompletedTime"),
-                              "Category": "Info", "Status": _ACTIVITY_STATUS.get(task["State"], "Pending"), "ProgressPercentage": 100 if done else 0,
-                              "ProgressMessage": None, "ShowAtSummaryLevel": True, "LogElements": [],
-                              "Children": []}],
-            "Links": {"Self": f"/api/tasks/{task['Id']}/details"},
-        }
-
-    @staticmethod
-    def task_log(task: dict[str, Any]) -> str:
-        lines = [f"{task.get('QueueTime')}  Info  Task {task['Id']} queued: {task.get('Description')}"]
-        if task.get("StartTime"):
-            lines.append(f"{task['StartTime']}  Info  Task started (simulated)")
-        if task.get("IsCompleted"):
-            lines.append(f"{task.get('CompletedTime')}  Info  Task finished: {task['State']}")
-        return "\n".join(lines) + "\n"
 
     # --- tenants -------------------------------------------------------------------------------
 
@@ -980,56 +796,6 @@ class Backend:
             self.store.delete("variables", library["VariableSetId"])
 
     # --- queries behind a few non-collection links -------------------------------------------
-
-    def dashboard(self, space_id: str, project_ids: Optional[list[str]] = None) -> dict[str, Any]:
-        """The space's dashboard: the latest deployment of each project to each environment (and tenant)."""
-        self.advance_tasks()
-        environments = sorted((r.resource() for r in self.store.rows("environments", space_id)),
-                              key=lambda e: (e.get("SortOrder", 0), e["Id"]))
-        environment_ids = [e["Id"] for e in environments]
-        wanted = {p.lower() for p in project_ids or []}
-        projects = [r.resource() for r in self.store.rows("projects", space_id)
-                    if not wanted or r.id.lower() in wanted]
-        groups = [r.resource() for r in self.store.rows("projectgroups", space_id)]
-        latest: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for row in reversed(self.store.rows("deployments", space_id)):
-            deployment = row.resource()
-            key = (deployment.get("ProjectId"), deployment.get("EnvironmentId"), deployment.get("TenantId"))
-            if key in latest or (wanted and str(deployment.get("ProjectId")).lower() not in wanted):
-                continue
-            task_row = self.store.get("tasks", deployment.get("TaskId") or "")
-            task = task_row.resource() if task_row else {}
-            release_row = self.store.get("releases", deployment.get("ReleaseId") or "")
-            latest[key] = {
-                "Id": f"Dashboard-{deployment['Id']}", "ProjectId": deployment.get("ProjectId"),
-                "EnvironmentId": deployment.get("EnvironmentId"), "ReleaseId": deployment.get("ReleaseId"),
-                "DeploymentId": deployment["Id"], "TaskId": deployment.get("TaskId"),
-                "TenantId": deployment.get("TenantId"), "ChannelId": deployment.get("ChannelId"),
-                "ReleaseVersion": release_row.resource().get("Version") if release_row else None,
-                "Created": deployment.get("Created"), "QueueTime": task.get("QueueTime"),
-                "StartTime": task.get("StartTime"), "CompletedTime": task.get("CompletedTime"),
-                "State": task.get("State", "Queued"), "HasPendingInterruptions": False,
-                "HasWarningsOrErrors": bool(task.get("HasWarningsOrErrors")), "ErrorMessage": task.get("ErrorMessage", ""),
-                "Duration": task.get("Duration", ""), "IsCurrent": True, "IsPrevious": False,
-                "IsCompleted": bool(task.get("IsCompleted")),
-                "Links": {"Self": f"/api/{space_id}/deployments/{deployment['Id']}",
-                          "Release": f"/api/{space_id}/releases/{deployment.get('ReleaseId')}",
-                          "Task": f"/api/tasks/{deployment.get('TaskId')}"},
-            }
-        return {
-            "Id": None, "LastModifiedOn": None, "LastModifiedBy": None,
-            "Projects": [{"Id": p["Id"], "Name": p["Name"], "Slug": p.get("Slug"), "ProjectGroupId": p.get("ProjectGroupId"),
-                          "EnvironmentIds": environment_ids, "IsDisabled": p.get("IsDisabled", False),
-                          "TenantedDeploymentMode": p.get("TenantedDeploymentMode", "Untenanted"),
-                          "CanPerformUntenantedDeployment": True, "Links": {"Self": p["Links"]["Self"]}}
-                         for p in projects],
-            "ProjectGroups": [{"Id": g["Id"], "Name": g["Name"], "EnvironmentIds": environment_ids,
-                               "Links": {"Self": g["Links"]["Self"]}} for g in groups],
-            "Environments": [{"Id": e["Id"], "Name": e["Name"], "Links": {"Self": e["Links"]["Self"]}}
-                             for e in environments],
-            "Tenants": [], "Items": list(latest.values()), "PreviousItems": [], "IsFiltered": bool(wanted),
-            "ProjectLimit": 50, "Links": {"Self": f"/api/{space_id}/dashboard"},
-        }
 
     def machine_roles(self, space_id: str) -> list[str]:
         roles: set[str] = set()

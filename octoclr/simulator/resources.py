@@ -10,6 +10,7 @@ backend in :mod:`.behaviours` read these definitions; nothing here touches HTTP 
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional
 
@@ -150,25 +151,6 @@ COLLECTIONS: tuple[Collection, ...] = (
                   "ProjectGroupIds": []},
     ),
     Collection(
-        "tasks", "Tasks", "ServerTasks", "Task", MIXED,
-        query=("skip", "active", "environment", "tenant", "project", "name", "node", "running", "states",
-               "hasPendingInterruptions", "hasWarningsOrErrors", "take", "ids", "partialName", "spaces",
-               "includeSystem"),
-        verbs=frozenset({CREATE}),
-        newest_first=True,
-        filters={"states": "State", "name": "Name"},
-        defaults={"Name": None, "Description": "", "Arguments": {}, "State": "Queued", "Completed": None,
-                  "QueueTime": None, "QueueTimeExpiry": None, "StartTime": None, "LastUpdatedTime": None,
-                  "CompletedTime": None, "ServerNode": "octoclr-simulator", "Duration": "0 seconds",
-                  "ErrorMessage": "", "HasBeenPickedUpByProcessor": False, "IsCompleted": False,
-                  "FinishedSuccessfully": False, "HasPendingInterruptions": False, "CanRerun": False,
-                  "HasWarningsOrErrors": False},
-        links={"Web": "/app#/{space}/tasks/{id}", "Raw": "{self}/raw", "Rerun": "/api/tasks/rerun/{id}",
-               "Cancel": "{self}/cancel", "State": "{self}/state", "QueuedBehind": "{self}/queued-behind{?skip,take}",
-               "Details": "{self}/details{?verbose,tail}", "Artifacts": "/api/{space}/artifacts?regarding={id}",
-               "Interruptions": "/api/{space}/interruptions?regarding={id}"},
-    ),
-    Collection(
         "events", "Events", "Events", "Event", MIXED,
         query=("skip", "regarding", "regardingAny", "user", "users", "projects", "projectGroups", "environments",
                "eventGroups", "eventCategories", "eventAgents", "tags", "tenants", "from", "to", "internal",
@@ -291,6 +273,7 @@ COLLECTIONS: tuple[Collection, ...] = (
                "RunbookTaskRunDashboardItemsTemplate": "{self}/runbookTaskRuns{?skip,take}",
                "DeploymentProcess": "/api/{space}/deploymentprocesses/{DeploymentProcessId}",
                "DeploymentSettings": "{self}/deploymentsettings", "Runbooks": "{self}/runbooks{?skip,take,partialName}",
+               "RunbookSnapshots": "{self}/runbookSnapshots{/name}{?skip,take,searchByName}",
                "Logo": "{self}/logo", "Metadata": "{self}/metadata"},
         filters={"clonedFromProjectId": "ClonedFromProjectId"},
     ),
@@ -320,7 +303,7 @@ COLLECTIONS: tuple[Collection, ...] = (
                "DeploymentTemplate": "{self}/deployments/template", "Artifacts": "/api/{space}/artifacts?regarding={id}",
                "ProjectVariableSnapshot": "/api/{space}/variables/{ProjectVariableSetSnapshotId}",
                "ProjectDeploymentProcessSnapshot": "/api/{space}/deploymentprocesses/{ProjectDeploymentProcessSnapshotId}",
-               "Web": "/app#/{space}/releases/{id}"},
+               "SnapshotVariables": "{self}/snapshot-variables", "Web": "/app#/{space}/releases/{id}"},
         filters={"projectId": "ProjectId", "channelId": "ChannelId"},
         blocked_by=(("deployments", "ReleaseId"),),
     ),
@@ -435,18 +418,6 @@ COLLECTIONS: tuple[Collection, ...] = (
         query=("skip", "take", "ids"), verbs=READ_ONLY,
     ),
     Collection(
-        "runbooks", "Runbooks", "Runbooks", "Runbook",
-        query=PAGING,
-        required=("Name", "ProjectId"),
-        references={"ProjectId": "projects"},
-        parent_field="ProjectId",
-        defaults={"Name": None, "ProjectId": None, "Description": "", "RunbookProcessId": None,
-                  "PublishedRunbookSnapshotId": None, "MultiTenancyMode": "Untenanted",
-                  "EnvironmentScope": "All", "Environments": [], "DefaultGuidedFailureMode": "EnvironmentDefault",
-                  "ConnectivityPolicy": {"SkipMachineBehavior": "None", "TargetRoles": [],
-                                         "AllowDeploymentsToNoTargets": False, "ExcludeUnhealthyTargets": False}},
-    ),
-    Collection(
         "actiontemplates", "ActionTemplates", "ActionTemplates", "ActionTemplate",
         required=("Name", "ActionType"),
         defaults={"Name": None, "Description": "", "ActionType": None, "Version": 0,
@@ -463,11 +434,6 @@ COLLECTIONS: tuple[Collection, ...] = (
         filters={"regarding": "ServerTaskId"},
     ),
     Collection(
-        "interruptions", "Interruptions", "Interruptions", "Interruption",
-        query=("skip", "take", "regarding", "pendingOnly", "ids"), verbs=READ_ONLY, name_field="Title",
-        filters={"regarding": "TaskId"},
-    ),
-    Collection(
         "build-information", "BuildInformation", "BuildInformation", "PackageMetadata",
         query=("packageId", "filter", "latest", "skip", "take", "overwriteMode"),
         verbs=frozenset({CREATE, DELETE}), required=("PackageId", "Version"), name_field="PackageId",
@@ -481,6 +447,7 @@ COLLECTIONS: tuple[Collection, ...] = (
 )
 
 BY_PATH: dict[str, Collection] = {c.path: c for c in COLLECTIONS}
+_FIELD_TOKEN = re.compile(r"\{([A-Z][A-Za-z]*)\}")
 
 
 def register(coll: Collection) -> None:
@@ -522,10 +489,11 @@ def render_links(coll: Collection, resource: Mapping[str, Any]) -> dict[str, str
     for name, template in coll.links.items():
         text = template.replace("{self}", self_path).replace("{id}", resource_id)
         text = text.replace("/{space}/", f"/{space_id}/" if space_id else "/")
-        for key in ("VariableSetId", "DeploymentProcessId", "ProjectId", "ChannelId", "ReleaseId",
-                    "EnvironmentId", "TaskId", "ProjectVariableSetSnapshotId", "ProjectDeploymentProcessSnapshotId"):
-            token = "{" + key + "}"
-            if token in text:
-                text = text.replace(token, values(key))
-        links[name] = text
+        # {FieldName} (capitalised, unlike a URI template's {id} or {?skip}) is the resource's field.
+        links[name] = _FIELD_TOKEN.sub(lambda m: values(m.group(1)), text) if "{" in text else text
     return links
+
+
+# The families add their own collections (runbooks, tasks…) when they are imported; importing
+# them here means whoever reads BY_PATH sees every collection, whatever was imported first.
+from octoclr.simulator import families as _families  # noqa: E402,F401

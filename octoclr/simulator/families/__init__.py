@@ -26,11 +26,13 @@ A family declares:
 from __future__ import annotations
 
 from octoclr.simulator.families.base import Call, Family, RouteMatch
-
 from octoclr.simulator.families import packages  # noqa: E402  (each family module is imported once, here)
+from octoclr.simulator.families import tasks, interruptions, releases, deployments, runbooks  # noqa: E402
 
 # In a fixed order: earlier families' routes win.
-FAMILIES: tuple[Family, ...] = (packages.family,)
+FAMILIES: tuple[Family, ...] = (
+    packages.family, tasks.family, interruptions.family, releases.family, deployments.family, runbooks.family,
+)
 
 
 def match_route(parts: list[str], space_id: object) -> "RouteMatch | None":
