@@ -290,8 +290,13 @@ namespace Octopus.Client
             if (request.RequestResource != null)
             {
                 var stream = request.RequestResource as Stream;
+                var upload = request.RequestResource as FileUpload;
                 byte[] body;
-                if (stream != null)
+                if (upload != null)
+                {
+                    body = MultipartBody(upload, webRequest);
+                }
+                else if (stream != null)
                 {
                     webRequest.ContentType = "application/octet-stream";
                     using (var buffer = new MemoryStream())
@@ -358,6 +363,25 @@ namespace Octopus.Client
                 var received = ReceivedOctopusResponse;
                 if (received != null) received(octopusResponse);
                 return octopusResponse;
+            }
+        }
+
+        /// <summary>A file as the real synchronous client posts it: one part named file, values unquoted, CRLF first.</summary>
+        static byte[] MultipartBody(FileUpload upload, HttpWebRequest webRequest)
+        {
+            var boundary = "----------------------------" + DateTime.Now.Ticks.ToString("x");
+            webRequest.ContentType = "multipart/form-data; boundary=" + boundary;
+            using (var buffer = new MemoryStream())
+            {
+                var head = Encoding.ASCII.GetBytes("\r\n--" + boundary + "\r\n");
+                buffer.Write(head, 0, head.Length);
+                var headers = Encoding.UTF8.GetBytes("Content-Disposition: form-data; name=file; filename=" + upload.FileName
+                                                     + "\r\nContent-Type: application/octet-stream\r\n\r\n");
+                buffer.Write(headers, 0, headers.Length);
+                upload.Contents.CopyTo(buffer);
+                var tail = Encoding.ASCII.GetBytes("\r\n--" + boundary + "--\r\n");
+                buffer.Write(tail, 0, tail.Length);
+                return buffer.ToArray();
             }
         }
 

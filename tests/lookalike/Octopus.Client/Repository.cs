@@ -92,7 +92,9 @@ namespace Octopus.Client
 
     public interface IOctopusSpaceRepository : IOctopusCommonRepository
     {
+        IBuiltInPackageRepositoryRepository BuiltInPackageRepository { get; }
         IEnvironmentRepository Environments { get; }
+        IFeedRepository Feeds { get; }
         ILifecyclesRepository Lifecycles { get; }
         IMachineRepository Machines { get; }
         IProjectGroupRepository ProjectGroups { get; }
@@ -169,7 +171,9 @@ namespace Octopus.Client
             rootDocument = new Cached<RootResource>(LoadRootDocumentInner);
             spaceRootDocument = new Cached<SpaceRootResource>(LoadSpaceRootDocumentInner);
 
+            BuiltInPackageRepository = new BuiltInPackageRepositoryRepository(this);
             Environments = new EnvironmentRepository(this);
+            Feeds = new FeedRepository(this);
             Lifecycles = new LifecyclesRepository(this);
             Machines = new MachineRepository(this);
             ProjectGroups = new ProjectGroupRepository(this);
@@ -183,7 +187,9 @@ namespace Octopus.Client
         public IOctopusClient Client { get; private set; }
         public RepositoryScope Scope { get; private set; }
 
+        public IBuiltInPackageRepositoryRepository BuiltInPackageRepository { get; private set; }
         public IEnvironmentRepository Environments { get; private set; }
+        public IFeedRepository Feeds { get; private set; }
         public ILifecyclesRepository Lifecycles { get; private set; }
         public IMachineRepository Machines { get; private set; }
         public IProjectGroupRepository ProjectGroups { get; private set; }

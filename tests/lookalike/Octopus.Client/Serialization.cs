@@ -25,6 +25,7 @@ namespace Octopus.Client.Serialization
                     new DateConverter(),
                     new HrefConverter(() => null),
                     new EndpointConverter(),
+                    new FeedConverter(),
                 },
             };
         }
