@@ -25,6 +25,10 @@ a 7-bit varint, then the bytes). The hash is SHA1; the rolling checksum is Octod
 
 :func:`apply_delta` checks the result against the hash the delta carries, so a stored
 package is byte-identical to the client's file or the upload is refused.
+
+Checked once by hand against Octodiff's own C# build (not part of the suite, which cannot
+build third-party code): signatures came out byte-identical, and deltas made by either side
+applied on the other.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator, Optional
+from typing import BinaryIO, Iterator, Optional, Protocol
 
 SIGNATURE_HEADER = b"OCTOSIG"
 DELTA_HEADER = b"OCTODELTA"
@@ -48,6 +52,10 @@ MAX_CHUNK_SIZE = 31 * 1024
 HASH_ALGORITHMS = {"SHA1": 20}
 ADLER32, ADLER32_V2 = "Adler32", "Adler32V2"
 _ADLER_MODULUS = 65521
+
+
+class Writable(Protocol):
+    def write(self, data: bytes, /) -> int: ...
 
 
 class OctodiffError(ValueError):
@@ -261,7 +269,7 @@ def read_delta(data: bytes) -> Delta:
     return Delta(hash_name, expected, tuple(commands))
 
 
-def apply_delta(basis: bytes, delta: bytes, out: BinaryIO) -> str:
+def apply_delta(basis: bytes, delta: bytes, out: Writable) -> str:
     """Write ``basis`` patched by ``delta`` to ``out``; returns the result's SHA1 (hex).
 
     Raises :class:`OctodiffError` when the delta is corrupt, copies past the end of the basis,
@@ -317,7 +325,7 @@ def create_delta(signature: bytes, new: bytes) -> bytes:
             flush_copy()
             out.extend(struct.pack("<Bq", DATA_COMMAND, end - literal_from) + new[literal_from:end])
 
-    rolling = {size: None for size in sizes}  # (window start, checksum) per window size
+    rolling: dict[int, Optional[tuple[int, int]]] = {size: None for size in sizes}  # (window start, checksum)
     while position < len(new):
         found = None
         for size in sizes:

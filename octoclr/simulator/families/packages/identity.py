@@ -14,7 +14,7 @@ import re
 import tarfile
 import zipfile
 from dataclasses import dataclass
-from typing import BinaryIO, Optional
+from typing import IO, Optional
 from xml.etree import ElementTree
 
 from octoclr.nuget.versions import InvalidVersion, NuGetVersion
@@ -73,7 +73,7 @@ def parse_id_and_version(stem: str) -> Optional[tuple[str, str]]:
     return match.group("id"), match.group("version")
 
 
-def identify(file_name: str, content: BinaryIO) -> PackageIdentity:
+def identify(file_name: str, content: IO[bytes]) -> PackageIdentity:
     """The identity of an uploaded file (``content`` is seekable), or a 400 saying what is wrong."""
     stem, extension = split_extension(file_name)
     parsed = parse_id_and_version(stem)
@@ -91,16 +91,21 @@ def identify(file_name: str, content: BinaryIO) -> PackageIdentity:
     return identity
 
 
-def _check_archive(content: BinaryIO, extension: str, file_name: str) -> None:
+def _check_archive(content: IO[bytes], extension: str, file_name: str) -> None:
     content.seek(0)
     try:
         if extension in ZIP_EXTENSIONS:
             with zipfile.ZipFile(content) as archive:
                 archive.infolist()
         else:
-            mode = {".tar": "r:", ".tgz": "r:gz", ".tar.gz": "r:gz"}.get(extension, "r:bz2")
-            with tarfile.open(fileobj=content, mode=mode) as archive:
-                archive.getmembers()
+            if extension == ".tar":
+                tar = tarfile.open(fileobj=content, mode="r:")
+            elif extension in (".tgz", ".tar.gz"):
+                tar = tarfile.open(fileobj=content, mode="r:gz")
+            else:
+                tar = tarfile.open(fileobj=content, mode="r:bz2")
+            with tar:
+                tar.getmembers()
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError) as error:
         kind = "zip" if extension in ZIP_EXTENSIONS else "tar"
         raise BadRequest(f"The file '{file_name}' is not a valid {kind} archive ({error}).") from None
@@ -108,7 +113,7 @@ def _check_archive(content: BinaryIO, extension: str, file_name: str) -> None:
         content.seek(0)
 
 
-def _nuspec_identity(content: BinaryIO, extension: str) -> PackageIdentity:
+def _nuspec_identity(content: IO[bytes], extension: str) -> PackageIdentity:
     content.seek(0)
     try:
         with zipfile.ZipFile(content) as archive:
