@@ -414,21 +414,10 @@ class Backend:
         return full
 
     def _record_event(self, category: str, coll: Collection, resource: dict[str, Any], actor: Optional[str]) -> None:
-        """The audit trail a real server keeps: one event per change made through the API."""
-        if coll.path in ("events", "tasks"):
-            return
-        name = str(resource.get(coll.name_field) or resource["Id"]) if coll.name_field else resource["Id"]
-        message = f"{category} {coll.item_type[0].lower() + coll.item_type[1:]} {name}"
-        space_id = resource.get("SpaceId") if coll.path != "spaces" else resource["Id"]
-        self._put_child("events", {
-            "RelatedDocumentIds": [resource["Id"]] + ([space_id] if space_id and space_id != resource["Id"] else []),
-            "Category": category, "UserId": actor, "Username": self.username(actor),
-            "IdentityEstablishedWith": "API key" if actor else "", "Occurred": codec.now_iso(),
-            "Message": message, "MessageHtml": message,
-            "MessageReferences": [{"ReferencedDocumentId": resource["Id"], "StartIndex": len(message) - len(name),
-                                   "Length": len(name)}],
-            "SpaceId": None if coll.path == "spaces" else space_id,  # a deleted space's events outlive it
-        }, actor)
+        """The audit trail a real server keeps (see :mod:`.families.events`)."""
+        from octoclr.simulator.families import events
+
+        events.record_change(self, category, coll.path, coll.item_type, coll.name_field, resource, actor)
 
     # --- spaces -------------------------------------------------------------------------
 

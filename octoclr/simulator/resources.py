@@ -150,19 +150,6 @@ COLLECTIONS: tuple[Collection, ...] = (
         defaults={"UserRoleId": None, "TeamId": None, "ProjectIds": [], "EnvironmentIds": [], "TenantIds": [],
                   "ProjectGroupIds": []},
     ),
-    Collection(
-        "events", "Events", "Events", "Event", MIXED,
-        query=("skip", "regarding", "regardingAny", "user", "users", "projects", "projectGroups", "environments",
-               "eventGroups", "eventCategories", "eventAgents", "tags", "tenants", "from", "to", "internal",
-               "fromAutoId", "toAutoId", "documentTypes", "asCsv", "take", "ids", "spaces", "includeSystem"),
-        verbs=READ_ONLY, newest_first=True, name_field=None,
-        filters={"regarding": "RelatedDocumentIds", "regardingAny": "RelatedDocumentIds", "user": "UserId",
-                 "users": "UserId"},
-        defaults={"RelatedDocumentIds": [], "Category": None, "UserId": None, "Username": None, "IsService": False,
-                  "IdentityEstablishedWith": "", "UserAgent": "", "Occurred": None, "Message": "",
-                  "MessageHtml": "", "MessageReferences": [], "Comments": None, "Details": None,
-                  "ChangeDetails": {"DocumentContext": None, "Differences": None}},
-    ),
     # --- space level -------------------------------------------------------------------
     Collection(
         "environments", "Environments", "Environments", "Environment",

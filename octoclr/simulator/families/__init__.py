@@ -27,11 +27,12 @@ from __future__ import annotations
 
 from octoclr.simulator.families.base import Call, Family, RouteMatch
 from octoclr.simulator.families import packages  # noqa: E402  (each family module is imported once, here)
+from octoclr.simulator.families import events  # noqa: E402
 from octoclr.simulator.families import tasks, interruptions, releases, deployments, runbooks  # noqa: E402
 
 # In a fixed order: earlier families' routes win.
 FAMILIES: tuple[Family, ...] = (
-    packages.family, tasks.family, interruptions.family, releases.family, deployments.family, runbooks.family,
+    events.family, packages.family, tasks.family, interruptions.family, releases.family, deployments.family, runbooks.family,
 )
 
 
