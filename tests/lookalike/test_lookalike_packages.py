@@ -125,3 +125,38 @@ def test_feeds_and_their_package_versions(lookalike: Loaded, server: Server) -> 
     nuget = repository.Feeds.FindByName("nuget.org")
     if nuget is not None:  # the demo seed has it
         assert nuget.GetType().Name == "NuGetFeedResource" and nuget.FeedUri.startswith("https://")
+
+
+def test_the_async_repository_pushes_with_a_delta_and_reads_versions(lookalike: Loaded, server: Server) -> None:
+    from Octopus.Client import OctopusAsyncClient, OctopusServerEndpoint  # type: ignore[import-not-found]
+    from Octopus.Client.Model import OverwriteMode  # type: ignore[import-not-found]
+
+    from tests.lookalike.test_lookalike import wait
+
+    System = lookalike.System
+    client = wait(OctopusAsyncClient.Create(OctopusServerEndpoint(server.url, server.api_key)))
+    try:
+        packages = client.Repository.BuiltInPackageRepository
+        payload = bytes(range(256)) * 200
+        first = nupkg("Lookalike.Async", "1.0.0", payload)
+        pushed = wait(packages.PushPackage("Lookalike.Async.1.0.0.nupkg", _stream(lookalike, first),
+                                           OverwriteMode.OverwriteExisting))
+        assert pushed.Hash == hashlib.sha1(first).hexdigest()  # a multipart form from the async client
+        requests = _requests(client.Repository)
+        second = nupkg("Lookalike.Async", "2.0.0", payload + b"more")
+        pushed = wait(packages.PushPackage("Lookalike.Async.2.0.0.nupkg", _stream(lookalike, second),
+                                           OverwriteMode.FailIfExists))
+        assert pushed.Hash == hashlib.sha1(second).hexdigest()
+        assert any(r.endswith("/packages/Lookalike.Async/1.0.0/delta") for r in requests), requests
+        assert [p.Version for p in wait(packages.ListPackages("Lookalike.Async", 0, 30)).Items] == ["2.0.0", "1.0.0"]
+        feed = wait(client.Repository.Feeds.Get("feeds-builtin"))
+        versions = wait(client.Repository.Feeds.GetVersions(feed, System.Array[System.String](["Lookalike.Async"])))
+        assert [p.Version for p in versions] == ["2.0.0"]
+        from Octopus.Client.Model import PackageResource  # type: ignore[import-not-found]
+
+        doomed = System.Collections.Generic.List[PackageResource]()
+        doomed.Add(pushed)
+        wait(packages.DeletePackages(doomed))
+        assert wait(packages.GetPackage("Lookalike.Async", "1.0.0")).Version == "1.0.0"
+    finally:
+        client.Dispose()

@@ -460,7 +460,17 @@ namespace Octopus.Client
                 if (request.RequestResource != null)
                 {
                     var stream = request.RequestResource as Stream;
-                    if (stream != null)
+                    var upload = request.RequestResource as FileUpload;
+                    if (upload != null)
+                    {
+                        // As the real async client: a form with one file part named "file".
+                        var file = new StreamContent(upload.Contents);
+                        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                        var form = new MultipartFormDataContent();
+                        form.Add(file, "file", upload.FileName);
+                        message.Content = form;
+                    }
+                    else if (stream != null)
                     {
                         message.Content = new StreamContent(stream);
                         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");

@@ -20,7 +20,9 @@ namespace Octopus.Client
 
     public interface IOctopusSpaceAsyncRepository : IOctopusCommonAsyncRepository
     {
+        IBuiltInPackageRepositoryRepository BuiltInPackageRepository { get; }
         IEnvironmentRepository Environments { get; }
+        IFeedRepository Feeds { get; }
         ILifecyclesRepository Lifecycles { get; }
         IMachineRepository Machines { get; }
         IProjectGroupRepository ProjectGroups { get; }
@@ -81,7 +83,9 @@ namespace Octopus.Client
             rootDocument = new CachedTask<RootResource>(LoadRootDocumentInner);
             spaceRootDocument = new CachedTask<SpaceRootResource>(LoadSpaceRootDocumentInner);
 
+            BuiltInPackageRepository = new BuiltInPackageRepositoryRepository(this);
             Environments = new EnvironmentRepository(this);
+            Feeds = new FeedRepository(this);
             Lifecycles = new LifecyclesRepository(this);
             Machines = new MachineRepository(this);
             ProjectGroups = new ProjectGroupRepository(this);
@@ -95,7 +99,9 @@ namespace Octopus.Client
         public IOctopusAsyncClient Client { get; private set; }
         public RepositoryScope Scope { get; private set; }
 
+        public IBuiltInPackageRepositoryRepository BuiltInPackageRepository { get; private set; }
         public IEnvironmentRepository Environments { get; private set; }
+        public IFeedRepository Feeds { get; private set; }
         public ILifecyclesRepository Lifecycles { get; private set; }
         public IMachineRepository Machines { get; private set; }
         public IProjectGroupRepository ProjectGroups { get; private set; }
