@@ -150,6 +150,9 @@ def test_overwrite_modes_fail_replace_or_ignore(api: httpx.Client) -> None:
     replaced = push(api, "Acme.Mode.1.0.0.zip", second, overwriteMode="OverwriteExisting")
     assert replaced.status_code == 201 and replaced.json()["Hash"] == hashlib.sha1(second).hexdigest()
     assert push(api, "Acme.Mode.1.0.0.zip", first, replace="true").json()["Hash"] == hashlib.sha1(first).hexdigest()
+    audit = api.get("/api/events", params={"regarding": "packages-Acme.Mode.1.0.0"}).json()["Items"]
+    assert [e["Category"] for e in audit] == ["Modified", "Modified", "Created"]  # newest first; nothing for refusals
+    assert audit[-1]["Message"] == "Package Acme.Mode 1.0.0 was pushed to the built-in feed"
     assert api.get("/api/Spaces-1/packages/packages-Acme.Mode.1.0.0/raw").content == first
     assert "not one of" in error_of(push(api, "Acme.Mode.1.0.0.zip", first, overwriteMode="Sometimes"))["ErrorMessage"]
 
@@ -196,6 +199,8 @@ def test_deleting_one_and_in_bulk(stocked: httpx.Client) -> None:
     api = stocked
     assert delete(api, "/api/Spaces-1/packages/packages-Other.Thing.5.0.0").status_code == 200
     assert api.get("/api/Spaces-1/packages/packages-Other.Thing.5.0.0").status_code == 404
+    assert api.get("/api/events", params={"regarding": "packages-Other.Thing.5.0.0"}).json()["Items"][0][
+        "Category"] == "Deleted"
     # One missing id: nothing is deleted.
     assert delete(api, "/api/Spaces-1/packages/bulk?ids=packages-Acme.Web.1.0.0,packages-Nope.1.0.0").status_code == 404
     assert api.get("/api/Spaces-1/feeds/stats").json()["TotalPackages"] == 5

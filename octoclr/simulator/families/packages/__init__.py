@@ -278,10 +278,22 @@ def _store_upload(call: Call, space_id: str, identity: PackageIdentity, content:
                           "stored one.")
     body = _new_body(identity, content_hash, len(content), built_in_feed_id(call, space_id), call.actor,
                      call.backend.username(call.actor))
-    packages.put(space_id, body, content)
+    with call.backend.store.transaction():
+        packages.put(space_id, body, content)
+        _audit(call, "Modified" if existing is not None else "Created", body, space_id)
     stored = packages.get(space_id, identity.package_id, identity.version)
     assert stored is not None
     return _json(_with_links(stored, space_id), 201)
+
+
+def _audit(call: Call, category: str, body: dict[str, Any], space_id: str) -> None:
+    """The audit trail's entry for a package pushed, replaced or deleted."""
+    from octoclr.simulator.families import events
+
+    name = f"{body['PackageId']} {body['Version']}"
+    verb = {"Created": "pushed to", "Modified": "replaced in", "Deleted": "deleted from"}[category]
+    events.record(call.backend, category, f"Package {name} was {verb} the built-in feed", related=[body["Id"], space_id],
+                  references=[(body["Id"], name)], actor=call.actor, space_id=space_id)
 
 
 def _json(body: Any, status: int = 200) -> Response:
@@ -412,6 +424,7 @@ async def delete_bulk(call: Call) -> Any:
     with call.backend.store.transaction():
         for package in targets:
             packages.delete(space_id, package.package_id, package.version)
+            _audit(call, "Deleted", package.body, space_id)
     return None
 
 
@@ -425,7 +438,9 @@ async def get_package(call: Call) -> Any:
 async def delete_package(call: Call) -> Any:
     space_id = call.space()
     package = _find(call, space_id, call.params["id"])
-    PackageStore(call.backend.store).delete(space_id, package.package_id, package.version)
+    with call.backend.store.transaction():
+        PackageStore(call.backend.store).delete(space_id, package.package_id, package.version)
+        _audit(call, "Deleted", package.body, space_id)
     return None
 
 
