@@ -201,11 +201,11 @@ def test_deleting_one_and_in_bulk(stocked: httpx.Client) -> None:
     assert api.get("/api/Spaces-1/packages/packages-Other.Thing.5.0.0").status_code == 404
     assert api.get("/api/events", params={"regarding": "packages-Other.Thing.5.0.0"}).json()["Items"][0][
         "Category"] == "Deleted"
-    # One missing id: nothing is deleted.
-    assert delete(api, "/api/Spaces-1/packages/bulk?ids=packages-Acme.Web.1.0.0,packages-Nope.1.0.0").status_code == 404
-    assert api.get("/api/Spaces-1/feeds/stats").json()["TotalPackages"] == 5
-    assert delete(api, "/api/Spaces-1/packages/bulk?ids=packages-Acme.Web.1.0.0,packages-Acme.Web.1.2.0").status_code == 200
-    assert api.get("/api/Spaces-1/feeds/stats").json()["TotalPackages"] == 3
+    # Ids that name no package are passed over.
+    assert delete(api, "/api/Spaces-1/packages/bulk?ids=packages-Acme.Web.1.0.0,packages-Nope.1.0.0").status_code == 200
+    assert api.get("/api/Spaces-1/feeds/stats").json()["TotalPackages"] == 4
+    assert delete(api, "/api/Spaces-1/packages/bulk?ids=packages-Acme.Web.1.2.0,packages-Acme.Web.1.10.0").status_code == 200
+    assert api.get("/api/Spaces-1/feeds/stats").json()["TotalPackages"] == 2
     assert "No ids" in error_of(delete(api, "/api/Spaces-1/packages/bulk"))["ErrorMessage"]
 
 
@@ -227,6 +227,15 @@ def test_feed_package_versions_filter_by_prerelease_range_tag_and_text(stocked: 
     assert "versionRange" in error_of(api.get(url, params={"packageId": "Acme.Web", "versionRange": "[x"}))[
         "ErrorMessage"]
     assert "packageId" in error_of(api.get(url))["ErrorMessage"]
+
+
+def test_release_notes_of_several_packages_at_once(api: httpx.Client) -> None:
+    push(api, "Noted.1.0.0.nupkg", nupkg("Noted", "1.0.0", release_notes="What changed"))
+    notes = api.get("/api/Spaces-1/packages/notes", params={"packageIds": "packages-Noted.1.0.0,packages-Gone.2.0.0"}).json()
+    assert [(n["PackageId"], n["Version"], n["Notes"]["Succeeded"], n["Notes"]["Notes"]) for n in notes["Packages"]] == [
+        ("Noted", "1.0.0", True, "What changed"), ("Gone", "2.0.0", False, None)]
+    one = api.get("/api/Spaces-1/feeds/feeds-builtin/packages/notes", params={"packageId": "Noted", "version": "1.0"})
+    assert one.json() == {"Succeeded": True, "Notes": "What changed", "FailureReason": None, "DisplayMessage": None}
 
 
 def test_feed_packages_give_the_newest_or_every_version_of_each_id(stocked: httpx.Client) -> None:

@@ -409,8 +409,23 @@ async def list_packages(call: Call) -> Any:
 
 @family.route("GET", "packages/notes", scope=ANY)
 async def package_notes_list(call: Call) -> Any:
-    raise NotFound("GET /api/{space}/packages/notes is not simulated; read a package's ReleaseNotes from "
-                   "GET /api/{space}/packages/{id} or the feed's packages/notes route.")
+    """Release notes of several packages; ``packageIds`` lists package ids (``packages-<Id>.<Version>``)."""
+    space_id = call.space()
+    feed_id = built_in_feed_id(call, space_id)
+    found = []
+    for text in call.query_list("packageIds") or []:
+        try:
+            package: Optional[StoredPackage] = _find(call, space_id, text)
+        except NotFound:
+            package = None
+        parsed = parse_id_and_version(text[len("packages-"):] if text.lower().startswith("packages-") else text)
+        package_id, version = (package.package_id, package.version) if package else (parsed or (text, ""))
+        found.append({"FeedId": feed_id, "PackageId": package_id, "Version": version, "Notes": {
+            "Succeeded": package is not None, "Notes": package.body.get("ReleaseNotes") if package else None,
+            "FailureReason": None if package else f"The package '{text}' is not in the built-in feed.",
+            "DisplayMessage": None}})
+    return {"Id": None, "Packages": found, "LastModifiedOn": None, "LastModifiedBy": None,
+            "Links": {"Self": call.request.url.path}}
 
 
 @family.route("DELETE", "packages/bulk", scope=ANY)
@@ -419,7 +434,12 @@ async def delete_bulk(call: Call) -> Any:
     ids = call.query_list("ids")
     if not ids:
         raise BadRequest("No ids parameter was provided.")
-    targets = [_find(call, space_id, text) for text in ids]  # all exist, or nothing is deleted
+    targets = []
+    for text in ids:  # the ones that exist go; an id that names nothing is passed over
+        try:
+            targets.append(_find(call, space_id, text))
+        except NotFound:
+            continue
     packages = PackageStore(call.backend.store)
     with call.backend.store.transaction():
         for package in targets:
