@@ -151,6 +151,19 @@ def _errors(exception: Any) -> List[str]:
         return []
 
 
+def _validation_text(exception: Any, message: str, problems: List[str]) -> str:
+    """The server's ErrorMessage, then each error once.
+
+    Octopus.Client's own message already joins ErrorMessage and the errors, and a server often
+    repeats its ErrorMessage as the only error ("Invalid username or password." in both):
+    appending the errors to that message would show each two or three times.
+    """
+    head = _read(exception, ("ErrorMessage",))
+    head = redact(str(head)).strip() if head else message.split("\n\n", 1)[0].strip()
+    lines = [head] + [f"  - {p}" for p in dict.fromkeys(problems) if p.strip() and p.strip() != head]
+    return "\n".join(lines)
+
+
 def convert_exception(error: Any) -> errors.OctopusError:
     """The :mod:`octoclr.errors` exception for a .NET exception (raised by pythonnet or read from a task)."""
     exception = unwrap(error)
@@ -160,8 +173,8 @@ def convert_exception(error: Any) -> errors.OctopusError:
     help_text = _read(exception, _HELP_PROPERTIES)
     problems = _errors(exception)
     text = message
-    if problems and error_class is errors.ValidationError:
-        text += "\n" + "\n".join(f"  - {p}" for p in problems)
+    if error_class is errors.ValidationError:
+        text = _validation_text(exception, message, problems)
     if error_class is errors.DotNetError:
         text = f"{dotnet_type.FullName}: {message}"
     elif error_class is errors.OctopusConnectionError:

@@ -47,6 +47,22 @@ def test_bad_password_is_a_security_error_without_the_password(octopus, server) 
     assert caught.value.status_code in (400, 401)
 
 
+def test_a_validation_error_shows_each_problem_once(octopus, repository, server) -> None:
+    # The server repeats "Invalid username or password." as its only error; Octopus.Client's
+    # message joins ErrorMessage and Errors: the octoclr error says it once.
+    signed_out = octopus.client.OctopusRepository(octopus.client.OctopusServerEndpoint(server.url))
+    with pytest.raises(errors.ValidationError) as caught:
+        signed_out.users.sign_in(octopus.model.LoginCommand(username=server.username, password="wrong-password-123"))
+    assert str(caught.value).count("Invalid username or password.") == 1, str(caught.value)
+    assert caught.value.errors == ["Invalid username or password."]
+    # A resource that fails validation: the heading once, each error once.
+    with pytest.raises(errors.ValidationError) as caught:
+        repository.environments.create(octopus.model.EnvironmentResource())
+    text = str(caught.value)
+    assert text.count("There was a problem with your request.") == 1, text
+    assert caught.value.errors and all(text.count(problem) == 1 for problem in caught.value.errors), text
+
+
 def test_load_modify_save(octopus, repository) -> None:
     machine = repository.machines.get("machines-1")
     assert isinstance(machine, octopus.model.MachineResource)
