@@ -224,7 +224,7 @@ class Simulator:
 
     def reset(self) -> None:
         """Back to the seeded state (and no faults)."""
-        self._control("POST", "reset")
+        self._control("POST", "reset", {})
 
     def set_fault(
         self,

@@ -15,7 +15,7 @@ import logging
 import math
 import re
 from typing import Any, Awaitable, Callable, Optional
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -636,6 +636,7 @@ class SimulatorApp:
         if not loopback:
             raise Forbidden("The simulator's control routes answer only on the loopback interface.")
         method = request.method.upper()
+        _check_control_request(request, method)
         if action == "faults":
             if method == "GET":
                 return json_response(self.faults.list())
@@ -656,6 +657,7 @@ class SimulatorApp:
         if action == "reset":
             if method != "POST":
                 raise MethodNotAllowed("Use POST to reset the simulator.")
+            await self._json(request)  # a JSON body ({}), which a cross-site form cannot send
             self.reset()
             return json_response({"Reset": True})
         if action == "health":
@@ -670,6 +672,35 @@ class SimulatorApp:
         self.backend.reload()
         if self._on_reset:
             self._on_reset()
+
+
+def _is_loopback_origin(origin: str) -> bool:
+    host = urlsplit(origin).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_control_request(request: Request, method: str) -> None:
+    """Refuse what a web page open in the user's browser could send to the control routes.
+
+    Loopback alone is not enough: the browser runs on the loopback interface too. A page of
+    another site names its own ``Origin``, and a cross-site form can only post ``text/plain``,
+    form or multipart bodies without a CORS preflight, which these routes never grant: so a
+    foreign ``Origin`` is refused, and a POST must be ``application/json``.
+    """
+    origin = request.headers.get("origin")
+    if origin is not None and not _is_loopback_origin(origin):
+        raise Forbidden(f"The simulator's control routes refuse requests from the web origin {origin}; "
+                        "only pages served from the loopback interface may call them.")
+    if method == "POST":
+        media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media != "application/json":
+            raise BadRequest(f"POST to /_simulator/… needs a JSON body (Content-Type: application/json), "
+                             f"not {media or 'no content type'}.")
 
 
 def _injected(fault: Fault) -> ApiError:

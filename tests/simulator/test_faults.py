@@ -77,7 +77,25 @@ def test_control_routes_answer_only_on_loopback() -> None:
     async def call(client_host: str) -> int:
         transport = httpx.ASGITransport(app=app, client=(client_host, 40000))
         async with httpx.AsyncClient(transport=transport, base_url="http://simulator") as client:
-            return (await client.post("/_simulator/reset")).status_code
+            return (await client.post("/_simulator/reset", json={})).status_code
 
     assert asyncio.run(call("10.1.2.3")) == 403
     assert asyncio.run(call("127.0.0.1")) == 200
+
+
+def test_control_routes_refuse_what_a_web_page_could_send(anonymous: httpx.Client) -> None:
+    # A cross-site form posts text/plain (or a form) from a foreign Origin: both are refused.
+    form = anonymous.post("/_simulator/reset", content=b"x=1", headers={"Content-Type": "text/plain"})
+    assert form.status_code == 400 and "application/json" in form.json()["ErrorMessage"]
+    no_body = anonymous.post("/_simulator/reset")
+    assert no_body.status_code == 400
+    foreign = anonymous.post("/_simulator/reset", json={}, headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403 and "evil.example" in foreign.json()["ErrorMessage"]
+    fault = anonymous.post("/_simulator/faults", json={"path": "/api", "status": 500},
+                           headers={"Origin": "http://attacker.test:8080"})
+    assert fault.status_code == 403 and anonymous.get("/_simulator/faults").json() == []
+    assert anonymous.get("/_simulator/faults", headers={"Origin": "null"}).status_code == 403
+    # Pages and tools on the loopback interface keep working.
+    for origin in ("http://localhost:3000", "http://127.0.0.1:8065", "http://[::1]:9000"):
+        assert anonymous.post("/_simulator/reset", json={}, headers={"Origin": origin}).status_code == 200, origin
+    assert anonymous.post("/_simulator/reset", json={}).status_code == 200
