@@ -150,8 +150,12 @@ class SimulatorApp:
             return await self.control(request, path[len("/_simulator/"):].strip("/"))
         segments = [s for s in path.split("/") if s]
         if not segments or segments[0].lower() != "api":
-            raise NotFound(f"There is no route for {path}. The Octopus API lives under /api.")
-        route = self.resolve(segments[1:])
+            found = families.match_site_route(segments)
+            if found is None:
+                raise NotFound(f"There is no route for {path}. The Octopus API lives under /api.")
+            route = self._family_route(found, None)
+        else:
+            route = self.resolve(segments[1:])
         method = self._method(request)
         if method == "HEAD":
             method = "GET"

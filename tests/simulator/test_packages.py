@@ -249,6 +249,22 @@ def test_feed_packages_give_the_newest_or_every_version_of_each_id(stocked: http
     assert [(i["Id"], i["LatestVersion"]) for i in search["Items"]] == [("Acme.Worker", "0.1.0")]
 
 
+def test_a_nuget_client_pushes_to_the_nuget_endpoint(api: httpx.Client, sim: Simulator) -> None:
+    content = nupkg("Pushed.By.NuGet", "3.0.0", b"n" * 100)
+    files = {"package": ("package.nupkg", content, "application/octet-stream")}
+    with httpx.Client(base_url=sim.url, headers={"X-NuGet-ApiKey": sim.api_key}) as nuget:
+        assert nuget.put("/nuget/packages", files=files).status_code == 201
+        assert nuget.put("/nuget/packages", files=files).status_code == 409
+        assert nuget.put("/nuget/packages?replace=true", files=files).status_code == 201
+        assert nuget.put("/Spaces-1/nuget/packages", files=files).status_code == 409
+        assert nuget.put("/Spaces-99/nuget/packages", files=files).status_code == 404
+        assert nuget.put("/nuget/packages", files=files, headers={"X-NuGet-ApiKey": ""}).status_code == 401
+        assert nuget.put("/nuget/packages", files=files, headers={"X-NuGet-ApiKey": "API-WRONG"}).status_code == 401
+    stored = api.get("/api/Spaces-1/packages/packages-Pushed.By.NuGet.3.0.0").json()
+    assert stored["Hash"] == hashlib.sha1(content).hexdigest() and stored["FileExtension"] == ".nupkg"
+    assert api.get("/nowhere").status_code == 404
+
+
 # --- deltas --------------------------------------------------------------------------------------------
 
 

@@ -45,9 +45,18 @@ def match_route(parts: list[str], space_id: object) -> "RouteMatch | None":
     return None
 
 
+def match_site_route(parts: list[str]) -> "RouteMatch | None":
+    """The first family route for a path outside ``/api`` (its segments from the root)."""
+    for family in FAMILIES:
+        found = family.match(parts, False, site=True)
+        if found is not None:
+            return found
+    return None
+
+
 def hooks(event: str, path: str) -> list:
     """Every family's hook for one event of one collection, in family order."""
     return [fn for family in FAMILIES for fn in family.hooks.get((event, path), ())]
 
 
-__all__ = ["Call", "FAMILIES", "Family", "RouteMatch", "hooks", "match_route"]
+__all__ = ["Call", "FAMILIES", "Family", "RouteMatch", "hooks", "match_route", "match_site_route"]

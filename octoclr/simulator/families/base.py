@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from octoclr.simulator.behaviours import Backend
 
 #: Where a route answers: below a space (``/api/Spaces-1/…``, and ``/api/…`` for the default
-#: space), only at system level (``/api/…``), or both.
-SPACE, SYSTEM, ANY = "space", "system", "any"
+#: space), only at system level (``/api/…``), or both; SITE routes match the path from the server's
+#: root, outside ``/api`` (such as the NuGet push endpoint ``/nuget/packages``).
+SPACE, SYSTEM, ANY, SITE = "space", "system", "any", "site"
 
 HOOK_EVENTS = ("before_create", "assign", "after_create", "before_modify", "before_delete")
 
@@ -155,8 +156,8 @@ class Family:
               anonymous: bool = False) -> Callable[[RouteHandler], RouteHandler]:
         """Serve ``method`` on ``pattern``; ``system`` as for the app's routes (True: administrators
         only; "read": anyone may GET)."""
-        if scope not in (SPACE, SYSTEM, ANY):
-            raise ValueError(f"scope must be one of {SPACE}, {SYSTEM}, {ANY}")
+        if scope not in (SPACE, SYSTEM, ANY, SITE):
+            raise ValueError(f"scope must be one of {SPACE}, {SYSTEM}, {ANY}, {SITE}")
 
         def register(handler: RouteHandler) -> RouteHandler:
             for existing in self._patterns:
@@ -178,10 +179,11 @@ class Family:
             return fn
         return register
 
-    def match(self, parts: list[str], in_space: bool) -> Optional[RouteMatch]:
+    def match(self, parts: list[str], in_space: bool, *, site: bool = False) -> Optional[RouteMatch]:
+        """The route for these segments: below ``/api[/Spaces-N]``, or from the root with ``site``."""
         path = "/".join(parts)
         for entry in self._patterns:
-            if entry.scope == SYSTEM and in_space:
+            if (entry.scope == SITE) != site or (entry.scope == SYSTEM and in_space):
                 continue
             found = entry.regex.match(path)
             if found is not None:

@@ -28,8 +28,8 @@ from starlette.responses import Response
 
 from octoclr.nuget.versions import InvalidVersionRange, NuGetVersion, VersionRange
 from octoclr.simulator import codec, octodiff, resources
-from octoclr.simulator.exceptions import BadRequest, Conflict, NotFound, PayloadTooLarge
-from octoclr.simulator.families.base import ANY, Call, Family
+from octoclr.simulator.exceptions import BadRequest, Conflict, NotFound, PayloadTooLarge, Unauthorized
+from octoclr.simulator.families.base import ANY, SITE, Call, Family
 from octoclr.simulator.families.packages.identity import PackageIdentity, identify, parse_id_and_version, split_extension
 from octoclr.simulator.families.packages.multipart import FilePartReader, boundary_of
 from octoclr.simulator.families.packages.storage import PackageStore, StoredPackage
@@ -309,6 +309,44 @@ async def upload(call: Call) -> Response:
         identity = identify(file_name, spool)
         spool.seek(0)
         return _store_upload(call, space_id, identity, spool.read(), content_hash, mode)
+
+
+# --- the NuGet push endpoint (nuget.exe / dotnet nuget push --source …/nuget/packages) --------------------
+
+
+@family.route("PUT", "nuget/packages", scope=SITE, anonymous=True)
+async def nuget_push(call: Call) -> Response:
+    return await _nuget_push(call, None)
+
+
+@family.route("PUT", "{spaceId}/nuget/packages", scope=SITE, anonymous=True)
+async def nuget_push_to_space(call: Call) -> Response:
+    return await _nuget_push(call, call.params["spaceId"])
+
+
+async def _nuget_push(call: Call, space_id: Optional[str]) -> Response:
+    """A NuGet client's push: the API key in ``X-NuGet-ApiKey``, the package in a form, ``?replace=true``
+    to overwrite; 201 when stored, 409 when the version is already there."""
+    key = call.request.headers.get("x-nuget-apikey") or call.request.headers.get("x-octopus-apikey")
+    principal = call.backend.auth.identify({"x-octopus-apikey": key} if key else {}, {}, {})
+    if principal is None:
+        raise Unauthorized("Pushing a package needs an Octopus API key, sent as the NuGet API key (X-NuGet-ApiKey).")
+    call.principal = principal
+    if space_id is not None:
+        row = call.backend.store.get("spaces", space_id)
+        if row is None:
+            raise NotFound(f"The space '{space_id}' was not found.")
+        space = row.id
+    else:
+        space = call.space()
+    mode = _overwrite_mode(call)
+    file_name, spool, content_hash, _ = await _receive_file(call)
+    with spool:
+        if not file_name.lower().endswith(".nupkg"):
+            file_name = (file_name or "package") + ".nupkg"  # NuGet clients name the part "package"
+        identity = identify(file_name, spool)
+        spool.seek(0)
+        return _store_upload(call, space, identity, spool.read(), content_hash, mode)
 
 
 def _base_for(packages: list[StoredPackage], version: str) -> Optional[StoredPackage]:
