@@ -215,11 +215,6 @@ class SimulatorApp:
         item = rest[1]
         if item.lower() == "create" and len(rest) >= 3:
             return self._execution_route(coll, space_id, [p.lower() for p in rest[2:]])
-        if coll.path == "configuration" and item.lower() == "certificates" and len(rest) == 2:
-            async def certificates(request: Request, principal: Optional[Principal]) -> Response:
-                return json_response(self._page(request, "CertificateConfiguration", 0, [], 0, DEFAULT_PAGE_SIZE,
-                                                "/api/configuration/certificates{/id}{?skip,take,ids,partialName}"))
-            return Route({"GET": certificates}, system="read")
         if len(rest) == 2:
             if item.lower() == "all":
                 return Route({"GET": self._all(coll, space_id)}, system=system)
@@ -273,10 +268,6 @@ class SimulatorApp:
         child = SUBCOLLECTIONS.get((coll.path, name))
         if child is not None and len(sub) == 1:
             return Route({"GET": self._children(coll, space_id, item, *child)}, system=system)
-        if coll.path in ("machines", "workers") and name == "connection" and len(sub) == 1:
-            async def connection(request: Request, principal: Optional[Principal]) -> Response:
-                return json_response(b.connection_status(b.find(coll, item, space_id)))
-            return Route({"GET": connection})
         raise NotFound(f"There is no route for /{'/'.join(sub)} below a {coll.item_type.lower()}.")
 
     # --- users -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Optional
 
 from octoclr.simulator import codec, resources
 from octoclr.simulator.auth import ADMINISTRATORS_TEAM, Authenticator, hash_api_key, hash_password, key_hint
+from octoclr.simulator.families import secrets as sealing
 from octoclr.simulator.exceptions import BadRequest, Conflict, MethodNotAllowed, NotFound, validation_failed
 from octoclr.simulator.resources import CREATE, DELETE, MODIFY, Collection
 from octoclr.simulator.store import ANY_SPACE, Row, Store
@@ -385,6 +386,8 @@ class Backend:
                 pass
 
     def _save(self, coll: Collection, resource: dict[str, Any], actor: Optional[str]) -> None:
+        # Secrets go to their own table before the body is written: bodies are what responses carry.
+        sealing.seal(self.store, coll, resource)
         # Field order as a real server writes it: Id first, the audit fields, then Links last.
         ordered = {"Id": resource["Id"]}
         ordered.update((k, v) for k, v in resource.items() if k not in _SERVER_OWNED)
@@ -576,43 +579,6 @@ class Backend:
         if not team.get("CanBeDeleted", True):
             raise BadRequest(f"The team '{team.get('Name')}' is built in and cannot be deleted.")
 
-    # --- machines and workers -----------------------------------------------------------
-
-    def _check_endpoint(self, machine: dict[str, Any]) -> None:
-        endpoint = machine.get("Endpoint")
-        if endpoint is None:
-            return
-        if not isinstance(endpoint, dict) or endpoint.get("CommunicationStyle") not in resources.endpoint_styles():
-            raise validation_failed([f"Endpoint.CommunicationStyle must be one of {', '.join(resources.endpoint_styles())}."])
-        endpoint.setdefault("Id", None)
-        if endpoint["CommunicationStyle"] in ("TentaclePassive", "TentacleActive"):
-            machine["Thumbprint"] = machine.get("Thumbprint") or endpoint.get("Thumbprint")
-            machine["Uri"] = machine.get("Uri") or endpoint.get("Uri")
-
-    def _default_policy(self, machine: dict[str, Any]) -> None:
-        if not machine.get("MachinePolicyId"):
-            for row in self.store.rows("machinepolicies", machine.get("SpaceId")):
-                if row.resource().get("IsDefault"):
-                    machine["MachinePolicyId"] = row.id
-                    break
-
-    def _before_create_machines(self, machine: dict[str, Any], actor: Optional[str]) -> None:
-        self._check_endpoint(machine)
-        self._default_policy(machine)
-
-    def _before_modify_machines(self, machine: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
-        self._check_endpoint(machine)
-
-    _before_create_workers = _before_create_machines
-    _before_modify_workers = _before_modify_machines
-
-    def connection_status(self, machine: dict[str, Any]) -> dict[str, Any]:
-        now = codec.now_iso()
-        return {"Id": f"MachineConnectionStatus-{machine['Id']}", "MachineId": machine["Id"], "Logs": [],
-                "Status": "Success" if machine.get("HealthStatus") == "Healthy" else "Unknown",
-                "CurrentTentacleVersion": "6.3.417", "LastChecked": now, "LastModifiedOn": now,
-                "LastModifiedBy": None, "Links": {"Self": machine["Links"]["Connection"]}}
-
     # --- projects, channels, releases ---------------------------------------------------
 
     def _before_create_projects(self, project: dict[str, Any], actor: Optional[str]) -> None:
@@ -687,9 +653,7 @@ class Backend:
             item.setdefault("IsEditable", True)
             item.setdefault("Prompt", None)
             item.setdefault("Type", "String")
-            item.setdefault("IsSensitive", False)
-            if item.get("IsSensitive"):
-                item["Value"] = None  # a real server never returns a sensitive value
+            item.setdefault("IsSensitive", False)  # a sensitive Value is kept by families.secrets on save
 
     @staticmethod
     def _versioned(resource: dict[str, Any], stored: dict[str, Any]) -> None:

@@ -45,6 +45,9 @@ class Collection:
     sort_field: Optional[str] = None  # numeric field that orders the list, e.g. SortOrder
     filters: Mapping[str, str] = field(default_factory=dict)  # query parameter -> field
     blocked_by: tuple[tuple[str, str], ...] = ()  # (collection, field) that still refer to one
+    # Fields that hold secrets, kept by the server and never sent back (see families.secrets):
+    # "Password", "VersionControlSettings.Password", or "Variables[].Value" for list items flagged IsSensitive.
+    sensitive: tuple[str, ...] = ()
 
     def new_defaults(self) -> dict[str, Any]:
         return copy.deepcopy(dict(self.defaults))
@@ -54,39 +57,6 @@ class Collection:
         return self.scope == SPACE
 
 
-def _retention(unit: str = "Days", quantity: int = 30) -> dict[str, Any]:
-    return {"Unit": unit, "QuantityToKeep": quantity, "ShouldKeepForever": False}
-
-
-_MACHINE_DEFAULTS: dict[str, Any] = {
-    "Name": None,
-    "Thumbprint": None,
-    "Uri": None,
-    "IsDisabled": False,
-    "MachinePolicyId": None,
-    "HealthStatus": "Unknown",
-    "HasLatestCalamari": True,
-    "StatusSummary": "This machine has not been health checked yet.",
-    "IsInProcess": False,
-    "Endpoint": None,
-    "OperatingSystem": "Unknown",
-    "ShellName": "Unknown",
-    "ShellVersion": "Unknown",
-    "Status": "Unknown",
-}
-
-_ENDPOINT_STYLES = (
-    "TentaclePassive",
-    "TentacleActive",
-    "Ssh",
-    "OfflineDrop",
-    "AzureCloudService",
-    "AzureWebApp",
-    "AzureServiceFabricCluster",
-    "Kubernetes",
-    "Ftp",
-    "None",
-)
 
 COLLECTIONS: tuple[Collection, ...] = (
     # --- system level -------------------------------------------------------------
@@ -164,30 +134,6 @@ COLLECTIONS: tuple[Collection, ...] = (
         blocked_by=(("machines", "EnvironmentIds"),),
     ),
     Collection(
-        "machines", "Machines", "Machines", "DeploymentTarget",
-        query=("skip", "take", "name", "ids", "partialName", "roles", "isDisabled", "healthStatuses", "commStyles",
-               "tenantIds", "tenantTags", "environmentIds", "thumbprint", "deploymentId"),
-        required=("Name", "Endpoint", "EnvironmentIds", "Roles"),
-        references={"EnvironmentIds": "environments", "MachinePolicyId": "machinepolicies", "TenantIds": "tenants"},
-        defaults={**_MACHINE_DEFAULTS, "EnvironmentIds": [], "Roles": [],
-                  "TenantedDeploymentParticipation": "Untenanted", "TenantIds": [], "TenantTags": []},
-        links={"Connection": "{self}/connection", "TasksTemplate": "{self}/tasks{?skip,take,type}",
-               "Tasks": "{self}/tasks{?skip,take}", "Web": "/app#/{space}/infrastructure/machines/{id}"},
-        filters={"environmentIds": "EnvironmentIds", "roles": "Roles", "healthStatuses": "HealthStatus",
-                 "isDisabled": "IsDisabled", "tenantIds": "TenantIds", "thumbprint": "Thumbprint",
-                 "commStyles": "Endpoint.CommunicationStyle"},
-    ),
-    Collection(
-        "workers", "Workers", "Workers", "Worker",
-        query=("skip", "take", "name", "ids", "partialName", "isDisabled", "healthStatuses", "commStyles",
-               "workerpoolIds", "thumbprint"),
-        required=("Name", "Endpoint", "WorkerPoolIds"),
-        references={"WorkerPoolIds": "workerpools", "MachinePolicyId": "machinepolicies"},
-        defaults={**_MACHINE_DEFAULTS, "WorkerPoolIds": []},
-        links={"Connection": "{self}/connection", "Web": "/app#/{space}/infrastructure/workers/{id}"},
-        filters={"workerpoolIds": "WorkerPoolIds", "healthStatuses": "HealthStatus"},
-    ),
-    Collection(
         "workerpools", "WorkerPools", "WorkerPools", "WorkerPool",
         query=("name", "skip", "ids", "take", "partialName"),
         defaults={"Name": None, "Description": "", "IsDefault": False, "SortOrder": 0,
@@ -223,13 +169,6 @@ COLLECTIONS: tuple[Collection, ...] = (
         blocked_by=(("projects", "ProjectGroupId"),),
     ),
     Collection(
-        "lifecycles", "Lifecycles", "Lifecycles", "Lifecycle",
-        defaults={"Name": None, "Description": "", "Phases": [], "ReleaseRetentionPolicy": _retention(),
-                  "TentacleRetentionPolicy": _retention()},
-        links={"Preview": "{self}/preview", "Projects": "{self}/projects"},
-        blocked_by=(("projects", "LifecycleId"), ("channels", "LifecycleId")),
-    ),
-    Collection(
         "projects", "Projects", "Projects", "Project",
         query=("name", "skip", "ids", "clone", "take", "partialName", "clonedFromProjectId"),
         required=("Name", "LifecycleId", "ProjectGroupId"),
@@ -263,6 +202,7 @@ COLLECTIONS: tuple[Collection, ...] = (
                "RunbookSnapshots": "{self}/runbookSnapshots{/name}{?skip,take,searchByName}",
                "Logo": "{self}/logo", "Metadata": "{self}/metadata"},
         filters={"clonedFromProjectId": "ClonedFromProjectId"},
+        sensitive=("VersionControlSettings.Password", "PersistenceSettings.Credentials.Password"),
     ),
     Collection(
         "channels", "Channels", "Channels", "Channel",
@@ -329,6 +269,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         defaults={"OwnerId": None, "Version": 0, "Variables": [],
                   "ScopeValues": {"Environments": [], "Machines": [], "Actions": [], "Roles": [], "Channels": [],
                                   "TenantTags": [], "Processes": []}},
+        sensitive=("Variables[].Value",),
     ),
     Collection(
         "tenants", "Tenants", "Tenants", "Tenant",
@@ -339,16 +280,6 @@ COLLECTIONS: tuple[Collection, ...] = (
         filters={"tags": "TenantTags", "projectId": "ProjectEnvironments"},
     ),
     Collection(
-        "accounts", "Accounts", "Accounts", "Account",
-        query=PAGING + ("accountType",),
-        required=("Name", "AccountType"),
-        references={"EnvironmentIds": "environments", "TenantIds": "tenants"},
-        defaults={"Name": None, "AccountType": None, "Description": "", "EnvironmentIds": [],
-                  "TenantedDeploymentParticipation": "Untenanted", "TenantIds": [], "TenantTags": []},
-        links={"Usages": "{self}/usages"},
-        filters={"accountType": "AccountType"},
-    ),
-    Collection(
         "libraryvariablesets", "LibraryVariables", "LibraryVariableSets", "LibraryVariableSet",
         query=("skip", "contentType", "take", "ids", "partialName"),
         defaults={"Name": None, "Description": "", "VariableSetId": None, "ContentType": "Variables",
@@ -357,30 +288,11 @@ COLLECTIONS: tuple[Collection, ...] = (
         filters={"contentType": "ContentType"},
     ),
     Collection(
-        "tagsets", "TagSets", "TagSets", "TagSet",
-        defaults={"Name": None, "Description": "", "SortOrder": 0, "Tags": []},
-        sort_field="SortOrder",
-    ),
-    Collection(
-        "certificates", "Certificates", "Certificates", "Certificate",
-        query=("skip", "take", "search", "archived", "tenant", "firstResult", "orderBy", "ids", "partialName"),
-        required=("Name", "CertificateData"),
-        references={"EnvironmentIds": "environments", "TenantIds": "tenants"},
-        defaults={"Name": None, "Notes": "", "CertificateData": {"HasValue": True, "NewValue": None},
-                  "Password": {"HasValue": False, "NewValue": None}, "EnvironmentIds": [], "TenantIds": [],
-                  "TenantTags": [], "TenantedDeploymentParticipation": "Untenanted",
-                  "CertificateDataFormat": "Pkcs12", "Archived": None, "ReplacedBy": None,
-                  "SubjectDistinguishedName": "", "SubjectCommonName": "", "SubjectOrganization": "",
-                  "IssuerDistinguishedName": "", "IssuerCommonName": "", "IssuerOrganization": "",
-                  "SelfSigned": True, "Thumbprint": "", "NotAfter": None, "NotBefore": None, "IsExpired": False,
-                  "HasPrivateKey": False, "Version": 3, "SerialNumber": "", "SignatureAlgorithmName": "",
-                  "SubjectAlternativeNames": [], "CertificateChain": []},
-    ),
-    Collection(
         "proxies", "Proxies", "Proxies", "Proxy",
         required=("Name", "Host"),
         defaults={"Name": None, "Host": None, "Port": 80, "ProxyType": "HTTP", "Username": None,
                   "Password": {"HasValue": False, "NewValue": None}},
+        sensitive=("Password",),
     ),
     Collection(
         "subscriptions", "Subscriptions", "Subscriptions", "Subscription",
@@ -448,10 +360,6 @@ def register(coll: Collection) -> None:
 
 def collection(path: str) -> Optional[Collection]:
     return BY_PATH.get(path.lower())
-
-
-def endpoint_styles() -> tuple[str, ...]:
-    return _ENDPOINT_STYLES
 
 
 def link_template(coll: Collection, space_id: Optional[str]) -> str:

@@ -18,6 +18,7 @@ from octoclr.simulator import codec, resources
 from octoclr.simulator.auth import ADMINISTRATORS_TEAM, hash_api_key, hash_password
 from octoclr.simulator.behaviours import Backend
 from octoclr.simulator.exceptions import ApiError
+from octoclr.simulator.families import machines
 
 #: Collections in the order they can refer to each other.
 LOAD_ORDER = (
@@ -137,7 +138,15 @@ def _seed_one(backend: Backend, coll: resources.Collection, item: Any) -> None:
     explicit = isinstance(item.get("Id"), str) and bool(item["Id"])
     if explicit:
         backend.reserve_id(coll, item["Id"])
-    backend.create(coll, space_id, dict(item), "Users-1", explicit_id=explicit)
+    created = backend.create(coll, space_id, dict(item), "Users-1", explicit_id=explicit)
+    # A seed is a server's stored state: it may say what the server itself found (a target's
+    # health), which a client's request cannot.
+    owned = {key: item[key] for key in machines.SERVER_STATE if key in item} if coll in (machines.MACHINES,
+                                                                                        machines.WORKERS) else {}
+    if owned:
+        created.update(owned)
+        with backend.store.transaction():
+            backend._save(coll, created, "Users-1")
 
 
 def demo_seed() -> dict[str, Any]:

@@ -38,6 +38,12 @@ CREATE TABLE IF NOT EXISTS api_keys (
     id TEXT PRIMARY KEY, user_id TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,
     purpose TEXT, created TEXT NOT NULL, hint TEXT NOT NULL
 );
+-- Sensitive values (passwords, keys, certificate data, sensitive variables): kept apart from the
+-- bodies, which are what responses are made of, so that no response can carry one.
+CREATE TABLE IF NOT EXISTS secrets (
+    coll TEXT NOT NULL, id_key TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (coll, id_key, field)
+);
 CREATE TABLE IF NOT EXISTS sessions (
     token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, csrf TEXT NOT NULL, created TEXT NOT NULL
 );
@@ -172,6 +178,7 @@ class Store:
     def delete(self, coll: str, resource_id: str) -> bool:
         with self.transaction():
             cursor = self._conn.execute("DELETE FROM resources WHERE coll=? AND id_key=?", (coll, resource_id.lower()))
+            self._conn.execute("DELETE FROM secrets WHERE coll=? AND id_key=?", (coll, resource_id.lower()))
             return cursor.rowcount > 0
 
     def name_taken(
@@ -248,6 +255,26 @@ class Store:
     def delete_space_contents(self, space_id: str) -> None:
         with self.transaction():
             self._conn.execute("DELETE FROM resources WHERE space_id=?", (space_id,))
+            self._conn.execute("DELETE FROM secrets WHERE NOT EXISTS (SELECT 1 FROM resources r"
+                               " WHERE r.coll=secrets.coll AND r.id_key=secrets.id_key)")
+
+    # --- sensitive values (see :mod:`.families.secrets`) ------------------------------
+
+    def secrets(self, coll: str, resource_id: str) -> dict[str, str]:
+        """Every sensitive value of one resource, by field."""
+        cursor = self._conn.execute("SELECT field, value FROM secrets WHERE coll=? AND id_key=?",
+                                    (coll, resource_id.lower()))
+        return {r[0]: r[1] for r in cursor}
+
+    def set_secret(self, coll: str, resource_id: str, field: str, value: Optional[str]) -> None:
+        """Keep a sensitive value, or forget it (``None``)."""
+        with self.transaction():
+            if value is None:
+                self._conn.execute("DELETE FROM secrets WHERE coll=? AND id_key=? AND field=?",
+                                   (coll, resource_id.lower(), field))
+            else:
+                self._conn.execute("INSERT OR REPLACE INTO secrets (coll, id_key, field, value) VALUES (?, ?, ?, ?)",
+                                   (coll, resource_id.lower(), field, value))
 
     # --- credentials ----------------------------------------------------------------
 

@@ -29,10 +29,12 @@ from octoclr.simulator.families.base import Call, Family, RouteMatch
 from octoclr.simulator.families import packages  # noqa: E402  (each family module is imported once, here)
 from octoclr.simulator.families import events  # noqa: E402
 from octoclr.simulator.families import tasks, interruptions, releases, deployments, runbooks  # noqa: E402
+from octoclr.simulator.families import accounts, certificates, lifecycles, machines, tagsets  # noqa: E402
 
 # In a fixed order: earlier families' routes win.
 FAMILIES: tuple[Family, ...] = (
     events.family, packages.family, tasks.family, interruptions.family, releases.family, deployments.family, runbooks.family,
+    accounts.family, certificates.family, lifecycles.family, machines.family, tagsets.family,
 )
 
 

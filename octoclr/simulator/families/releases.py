@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from octoclr.simulator import codec, resources
 from octoclr.simulator.exceptions import BadRequest, NotFound, validation_failed
+from octoclr.simulator.families import secrets as sealing
 from octoclr.simulator.families.base import SPACE, Call, Family
 
 if TYPE_CHECKING:
@@ -78,6 +79,8 @@ def freeze(backend: "Backend", path: str, source_id: Optional[str], actor: Optio
     copy["Id"] = f"{source.id}-s-{copy.get('Version', 0)}-{suffix}"
     if "LastSnapshotId" in copy:
         copy["LastSnapshotId"] = None
+    # The copy keeps the source's sensitive values (before it is saved, so its body says it has them).
+    sealing.copy_kept(backend.store, path, source.id, copy["Id"])
     backend._put_child(path, copy, actor)
     if "LastSnapshotId" in source.resource():
         original = source.resource()

@@ -49,6 +49,7 @@ FEEDS = Collection(
               "EnhancedMode": False, "DownloadAttempts": 5, "DownloadRetryBackoffSeconds": 10,
               "Username": None, "Password": {"HasValue": False, "NewValue": None},
               "PackageAcquisitionLocationOptions": ["Server", "ExecutionTarget"]},
+    sensitive=("Password",),
     links={"Packages": "{self}/packages{?packageId,partialMatch,includeMultipleVersions,includeNotes,"
                        "includePreRelease,versionRange,preReleaseTag,take,skip}",
            "VersionsTemplate": "{self}/packages{?packageIds,includePreRelease,includeMultipleVersions,includeNotes,"
