@@ -50,8 +50,8 @@ TASKS = Collection(
               "QueueTime": None, "QueueTimeExpiry": None, "StartTime": None, "LastUpdatedTime": None,
               "CompletedTime": None, "ServerNode": "octoclr-simulator", "Duration": "0 seconds",
               "ErrorMessage": "", "HasBeenPickedUpByProcessor": False, "IsCompleted": False,
-              "FinishedSuccessfully": False, "HasPendingInterruptions": False, "CanRerun": False,
-              "HasWarningsOrErrors": False},
+              "FinishedSuccessfully": False, "HasPendingInterruptions": False, "PendingInterruptionTypes": [],
+              "CanRerun": False, "HasWarningsOrErrors": False},
     links={"Web": "/app#/{space}/tasks/{id}", "Raw": "{self}/raw", "Rerun": "/api/tasks/rerun/{id}",
            "Cancel": "{self}/cancel", "State": "{self}/state", "QueuedBehind": "{self}/queued-behind{?skip,take}",
            "Details": "{self}/details{?verbose,tail}", "Artifacts": "/api/{space}/artifacts?regarding={id}",
@@ -283,7 +283,7 @@ def _tick(backend: "Backend", task: dict[str, Any], ex: dict[str, Any], now: flo
         interruption = interruptions.raise_for(backend, task, ex, step, "ManualIntervention")
         _log(ex, done_at, f"Waiting for manual intervention: {step['Instructions'] or step['Name']}", "Info", index)
         ex["waiting"] = interruption["Id"]
-        task["HasPendingInterruptions"] = True
+        task.update(HasPendingInterruptions=True, PendingInterruptionTypes=["ManualIntervention"])
         return True
     if step["Fails"]:
         _log(ex, done_at, step["Fails"], "Error", index)
@@ -294,7 +294,7 @@ def _tick(backend: "Backend", task: dict[str, Any], ex: dict[str, Any], now: flo
             _log(ex, done_at, "Guided failure is on: waiting for someone to choose Fail, Retry or Ignore", "Warning",
                  index)
             ex["waiting"] = interruption["Id"]
-            task["HasPendingInterruptions"] = True
+            task.update(HasPendingInterruptions=True, PendingInterruptionTypes=["GuidedFailure"])
             return True
         _end_step(ex, "Failed", done_at)
         ex["failed"] = step["Fails"]
@@ -324,7 +324,7 @@ def _resume(backend: "Backend", task: dict[str, Any], ex: dict[str, Any], now: f
     index = ex["index"]
     step = ex["steps"][index]
     ex["waiting"] = None
-    task["HasPendingInterruptions"] = False
+    task.update(HasPendingInterruptions=False, PendingInterruptionTypes=[])
     at = max(ex["clock"], now)
     if interruption is None:
         answer = "Abort" if step["Manual"] else "Fail"
@@ -374,7 +374,8 @@ def _finish(backend: "Backend", task: dict[str, Any], ex: dict[str, Any], state:
                 CompletedTime=_iso(at), StartTime=task.get("StartTime") or (_iso(started) if ex.get("started") else None),
                 Completed=time.strftime("%A, %B %d, %Y %I:%M %p", time.gmtime(at)),
                 Duration=_duration(at - started), ErrorMessage=reason if state != "Success" else "",
-                HasWarningsOrErrors=state != "Success" or bool(ex.get("warned")), HasPendingInterruptions=False)
+                HasWarningsOrErrors=state != "Success" or bool(ex.get("warned")), HasPendingInterruptions=False,
+                PendingInterruptionTypes=[])
     if ex.get("waiting"):
         from octoclr.simulator.families import interruptions
 
