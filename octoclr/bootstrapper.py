@@ -174,9 +174,13 @@ def bootstrap(
 def _runtime_name(runtime: Optional[str], framework: Optional[str]) -> str:
     import os
 
-    name = (runtime or os.environ.get("OCTOCLR_RUNTIME") or "auto").strip().lower()
-    if name == "dotnet":
-        name = "coreclr"
+    from octoclr.errors import RuntimeLoadError
+    from octoclr.runtime.selection import parse_runtime
+
+    try:  # a version selector (coreclr:8, dotnet8) asks for CoreCLR's packages
+        name = parse_runtime(runtime)[0]
+    except RuntimeLoadError:
+        name = (runtime or os.environ.get("OCTOCLR_RUNTIME") or "").strip().lower()
     if name != "auto":
         data.runtime_profile(name)  # raises for an unknown name
         return name

@@ -93,6 +93,12 @@ def icu_major_version() -> Optional[int]:
     return None
 
 
+def _matches(version: str, prefix: str) -> bool:
+    """Whether ``version`` (``8.0.4``) is of the version ``prefix`` (``8``, ``8.0``, ``8.0.4``)."""
+    wanted = _version_key(prefix)
+    return _version_key(version)[: len(wanted)] == wanted
+
+
 def _tfm(version: str) -> str:
     major, minor = (_version_key(version) + (0, 0))[:2]
     return f"netcoreapp{major}.{minor}" if major < 5 else f"net{major}.{minor}"
@@ -102,11 +108,22 @@ class CoreClrBackend(RuntimeBackend):
     kind = "coreclr"
     framework_family = "netcore"
 
-    def __init__(self, config_dir: Optional[Path] = None) -> None:
+    def __init__(self, config_dir: Optional[Path] = None, version: Optional[str] = None) -> None:
         self._config_dir = config_dir
+        #: A version prefix the runtime must match (``8``, ``8.0``, ``3.1``), or None for the newest.
+        self._version = version
 
     def find(self) -> RuntimeInstall:
         runtimes = installed_runtimes()
+        if self._version is not None:
+            matching = [item for item in runtimes if _matches(item[0], self._version)]
+            if not matching:
+                have = ", ".join(f"{v} ({root})" for v, root in runtimes) or "none"
+                raise RuntimeNotFoundError(
+                    f"No .NET {self._version} runtime ({_FRAMEWORK}) was found; installed: {have}. Install .NET "
+                    f"{self._version} or point DOTNET_ROOT at it, or ask for another runtime."
+                )
+            runtimes = matching
         if not runtimes:
             searched = ", ".join(str(r) for r in candidate_roots())
             raise RuntimeNotFoundError(

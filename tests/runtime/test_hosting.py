@@ -87,8 +87,69 @@ def test_a_thread_blocked_in_dotnet_at_exit_is_stopped_not_crashed(python, runti
 
 
 def test_unknown_runtime_names_the_choices():
-    with pytest.raises(RuntimeLoadError, match="choose one of mono, coreclr, netfx or 'auto'"):
+    with pytest.raises(RuntimeLoadError, match="choose one of mono, coreclr, netfx, auto, or CoreCLR of a version"):
         selection.requested_kind("java")
+
+
+@pytest.mark.parametrize(
+    "spelling, expected",
+    [("coreclr:8", ("coreclr", "8")), ("dotnet8", ("coreclr", "8")), ("dotnet:8.0", ("coreclr", "8.0")),
+     ("net8", ("coreclr", "8")), ("CoreCLR:3.1", ("coreclr", "3.1")), ("dotnet", ("coreclr", None)),
+     ("mono", ("mono", None)), ("auto", ("auto", None))],
+)
+def test_runtime_spellings_name_a_kind_and_a_version(spelling, expected):
+    assert selection.parse_runtime(spelling) == expected
+
+
+def _fake_dotnet(root: Path, version: str) -> None:
+    folder = root / "shared" / "Microsoft.NETCore.App" / version
+    folder.mkdir(parents=True)
+    (folder / "System.Private.CoreLib.dll").write_bytes(b"")
+
+
+def test_a_version_selector_chooses_that_dotnet_and_auto_the_newest(monkeypatch, tmp_path):
+    _fake_dotnet(tmp_path / "old", "3.1.23")
+    _fake_dotnet(tmp_path / "new", "8.0.4")
+    monkeypatch.setattr(coreclr, "candidate_roots", lambda: iter([tmp_path / "old", tmp_path / "new"]))
+    monkeypatch.setattr(selection.sys, "platform", "linux")
+    assert selection.choose("coreclr:3.1")[1].location == tmp_path / "old"
+    assert selection.choose("dotnet8")[1].location == tmp_path / "new"
+    auto = selection.choose("auto")[1]
+    assert (auto.kind, auto.version) == ("coreclr", "8.0.4")
+
+
+def test_a_version_selector_that_nothing_matches_lists_what_is_installed(monkeypatch, tmp_path):
+    _fake_dotnet(tmp_path / "old", "3.1.23")
+    monkeypatch.setattr(coreclr, "candidate_roots", lambda: iter([tmp_path / "old"]))
+    with pytest.raises(RuntimeNotFoundError) as caught:
+        selection.choose("dotnet8")
+    assert "No .NET 8 runtime" in str(caught.value) and "3.1.23" in str(caught.value)
+    assert "DOTNET_ROOT" in str(caught.value)
+
+
+def test_icu_workaround_is_not_applied_to_dotnet8(monkeypatch, tmp_path):
+    monkeypatch.setattr(coreclr, "icu_major_version", lambda: 72)
+    monkeypatch.delenv("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", raising=False)
+    monkeypatch.delenv("CLR_ICU_VERSION_OVERRIDE", raising=False)
+    backend = coreclr.CoreClrBackend(config_dir=tmp_path)
+    assert backend._globalization("8.0.4") is False
+    import os
+
+    assert "CLR_ICU_VERSION_OVERRIDE" not in os.environ
+    config = json.loads(backend._write_runtimeconfig("8.0.4", False).read_text())
+    assert config["runtimeOptions"]["tfm"] == "net8.0"
+    assert config["runtimeOptions"]["framework"]["version"] == "8.0.4"
+
+
+def test_a_pass_that_names_a_version_hosts_that_version(python, runtime_name):
+    from tests.conftest import RUNTIME_VERSION
+
+    if RUNTIME_VERSION is None:
+        pytest.skip("this pass names no .NET version")
+    result = python("import octoclr.runtime as r; h = r.start(); print(h.kind, h.version)", env={"OCTOCLR_RUNTIME": runtime_name})
+    assert result.returncode == 0, result.stderr
+    kind, version = result.stdout.split()
+    assert kind == "coreclr" and coreclr._matches(version, RUNTIME_VERSION), result.stdout
 
 
 def test_coreclr_not_found_says_where_it_looked_and_what_to_do(monkeypatch, tmp_path):
