@@ -38,7 +38,7 @@ from octoclr.errors import (
     NoCompatibleFrameworkError,
     PackageNotFoundError,
 )
-from octoclr.lockfile import LockedPackage, LockedTarget, LockFile, default_lock_path
+from octoclr.lockfile import LockedPackage, LockedTarget, LockFile, find_lock_path
 from octoclr.nuget import data
 from octoclr.nuget.feed import PackageSource, SourceSpec, describe_source, open_source, read_program_folder
 from octoclr.nuget.frameworks import (
@@ -116,6 +116,7 @@ def bootstrap(
     offline: bool = False,
     *,
     runtime: Optional[str] = None,
+    lock_file: Union[str, Path, None] = None,
     lock_path: Union[str, Path, None] = None,
     cache_dir: Union[str, Path, None] = None,
     quiet: bool = True,
@@ -127,16 +128,19 @@ def bootstrap(
     ``version`` is an exact version (``11.0.0``), a NuGet range (``[8.0,9.0)``) or None
     for the newest stable one (or the one the lock file recorded). ``source`` is a NuGet
     v3/v2 feed URL, a folder of .nupkg files, one .nupkg, or an Octopus Server/Tentacle
-    program folder. ``offline`` uses only the cache. Raises a
+    program folder. ``offline`` uses only the cache. ``lock_file`` (``lock_path`` is the
+    older name) names the lock file; see :func:`octoclr.lockfile.find_lock_path` for the
+    one in force otherwise. Raises a
     :class:`~octoclr.errors.BootstrapError` subclass, leaving the cache as it was.
     """
     runtime_name = _runtime_name(runtime, framework)
     target = _target(framework, runtime_name)
     requirement = _requirement(version)
     cache = PackageCache(default_cache_root(cache_dir))
-    lock_file = default_lock_path(lock_path)
-    lock_required = lock_path is not None  # the default one, in the current folder, is best effort
-    lock = LockFile.load(lock_file)
+    # A lock file that was named must be written; a project's own one is best effort; outside
+    # a project there is none, and nothing is written.
+    lock_file, lock_required = find_lock_path(lock_file or lock_path)
+    lock = LockFile.load(lock_file) if lock_file is not None else LockFile(path=None)
     spec = describe_source(source)
 
     if spec.kind == "program-folder":
@@ -162,8 +166,9 @@ def bootstrap(
 
     root = nodes[-1]
     _check_known_companions(root, nodes)
-    _record(lock_file, cache, nodes, LockedTarget(package_id, target.key, root.package.version, root.package.framework),
-            required=lock_required)
+    if lock_file is not None:
+        _record(lock_file, cache, nodes, LockedTarget(package_id, target.key, root.package.version,
+                                                      root.package.framework), required=lock_required)
     return BootstrapResult(tuple(n.package for n in nodes), root.package.framework, package_source.spec.location,
                            cache.root, lock_file, False)
 

@@ -30,14 +30,41 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from octoclr.errors import IntegrityError, LockFileError
 
-__all__ = ["LOCK_FILE_NAME", "LockedPackage", "LockedTarget", "LockFile", "default_lock_path"]
+__all__ = ["LOCK_FILE_ENV", "LOCK_FILE_NAME", "LockedPackage", "LockedTarget", "LockFile", "default_lock_path",
+           "find_lock_path"]
 
 LOCK_FILE_NAME = "octoclr.lock.json"
 LOCK_VERSION = 1
 
 
-def default_lock_path(lock_path: Union[str, Path, None] = None) -> Path:
-    return Path(lock_path).expanduser().absolute() if lock_path else Path.cwd() / LOCK_FILE_NAME
+#: What makes a folder a project, whose lock file sits at its root (as npm, poetry and uv do).
+PROJECT_MARKERS = (LOCK_FILE_NAME, "pyproject.toml", "setup.cfg", ".git")
+LOCK_FILE_ENV = "OCTOCLR_LOCK_FILE"
+
+
+def find_lock_path(lock_path: Union[str, Path, None] = None, start: Union[str, Path, None] = None) -> Tuple[Optional[Path], bool]:
+    """Which lock file is in force, and whether it was asked for.
+
+    A lock file belongs to a project. It is the one named (``lock_path``, else the
+    ``OCTOCLR_LOCK_FILE`` environment variable), which must then be readable and writable;
+    otherwise the one at the root of the nearest folder, from ``start`` (the current folder)
+    up, that is a project (it holds a lock file, ``pyproject.toml``, ``setup.cfg`` or ``.git``).
+    Outside any project there is none: a script run from ``/tmp`` or a step's work folder
+    leaves nothing behind.
+    """
+    named = lock_path or os.environ.get(LOCK_FILE_ENV) or None
+    if named:
+        return Path(named).expanduser().absolute(), True
+    folder = Path(start or Path.cwd()).absolute()
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+            return candidate / LOCK_FILE_NAME, False
+    return None, False
+
+
+def default_lock_path(lock_path: Union[str, Path, None] = None) -> Optional[Path]:
+    """The lock file in force (see :func:`find_lock_path`), or None outside any project."""
+    return find_lock_path(lock_path)[0]
 
 
 def _require(data: Mapping[str, Any], key: str, where: str, kind: type = str) -> Any:

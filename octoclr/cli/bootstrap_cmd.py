@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -24,7 +25,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--runtime", choices=("auto", "mono", "coreclr", "netfx"), help="runtime the assemblies are for (default: $OCTOCLR_RUNTIME, else auto)")
     parser.add_argument("--offline", action="store_true", help="use only the cache; verify it against the lock file")
     parser.add_argument("--prerelease", action="store_true", help="allow prerelease versions")
-    parser.add_argument("--lock-file", metavar="P", help="lock file path (default: ./octoclr.lock.json)")
+    parser.add_argument("--lock-file", metavar="P",
+                        help="lock file path (default: $OCTOCLR_LOCK_FILE, else octoclr.lock.json at the root of "
+                             "the project the current folder is in; none outside a project)")
+    parser.add_argument("--lock", action="store_true",
+                        help="lock what is installed: in the project's lock file, or ./octoclr.lock.json outside a project")
     parser.add_argument("--cache-dir", metavar="D", help="cache folder (default: $OCTOCLR_CACHE_DIR, else the user cache folder)")
     parser.add_argument("--package", default="Octopus.Client", help=argparse.SUPPRESS)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
@@ -36,6 +41,12 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from octoclr.bootstrapper import bootstrap
+    from octoclr.lockfile import LOCK_FILE_NAME, find_lock_path
+
+    lock_path = args.lock_file
+    if args.lock and not lock_path:
+        # Asked to lock: the lock file in force, or a new one here; either way it must be written.
+        lock_path = find_lock_path()[0] or Path.cwd() / LOCK_FILE_NAME
 
     result = bootstrap(
         version=args.version,
@@ -43,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         framework=args.framework,
         offline=args.offline,
         runtime=None if args.runtime in (None, "auto") else args.runtime,
-        lock_path=args.lock_file,
+        lock_path=lock_path,
         cache_dir=args.cache_dir,
         quiet=args.quiet or args.json or args.print_powershell,
         package_id=args.package,

@@ -43,9 +43,38 @@ def test_progress_bar_only_on_a_terminal_and_not_quiet(feed, tmp_path, monkeypat
     assert ("Downloading Newtonsoft.Json 6.0.8" in stderr.getvalue()) is drawn
 
 
-def test_lock_file_defaults_to_the_current_folder(feed, cache_dir, tmp_path) -> None:
+def test_the_lock_file_sits_at_the_root_of_the_project_the_folder_is_in(feed, cache_dir, tmp_path,
+                                                                       monkeypatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    deep = tmp_path / "scripts" / "nightly"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
     result = bootstrap(version="8.2.0", source=feed.url, runtime="mono", cache_dir=cache_dir)
-    assert result.lock_path == tmp_path / "octoclr.lock.json"  # the test runs in tmp_path
+    assert result.lock_path == tmp_path / "octoclr.lock.json"
+    assert json.loads((tmp_path / "octoclr.lock.json").read_text())["packages"]
+    assert not (deep / "octoclr.lock.json").exists()
+
+
+def test_outside_a_project_nothing_is_locked_or_left_behind(feed, cache_dir, tmp_path) -> None:
+    # The test runs in tmp_path, which no project holds: a script started from /tmp or a
+    # step's work folder.
+    result = bootstrap(version="8.2.0", source=feed.url, runtime="mono", cache_dir=cache_dir)
+    assert result.client.version == "8.2.0" and result.lock_path is None
+    assert not (tmp_path / "octoclr.lock.json").exists()
+
+
+def test_the_environment_names_a_lock_file_that_must_be_written(feed, cache_dir, tmp_path, monkeypatch) -> None:
+    named = tmp_path / "locks" / "octoclr.lock.json"
+    monkeypatch.setenv("OCTOCLR_LOCK_FILE", str(named))
+    result = bootstrap(version="8.2.0", source=feed.url, runtime="mono", cache_dir=cache_dir)
+    assert result.lock_path == named and json.loads(named.read_text())["targets"][0]["version"] == "8.2.0"
+
+
+def test_bootstrap_lock_writes_one_here_outside_a_project(feed, cache_dir, tmp_path) -> None:
+    from octoclr.cli import main
+
+    assert main(["bootstrap", "--version", "8.2.0", "--source", feed.url, "--runtime", "mono",
+                 "--cache-dir", str(cache_dir), "--quiet", "--lock"]) == 0
     assert json.loads((tmp_path / "octoclr.lock.json").read_text())["packages"]
 
 
@@ -84,6 +113,7 @@ def test_an_unwritable_default_lock_file_only_warns(feed, cache_dir, tmp_path, m
 
     # Root may write anywhere, so the refusal is simulated, for the lock file's writes only.
     monkeypatch.setattr("octoclr.lockfile.tempfile", types.SimpleNamespace(mkstemp=refuse))
+    (tmp_path / "pyproject.toml").write_text("")  # a project, whose own lock file cannot be written
     result = bootstrap(version="8.2.0", source=feed.url, runtime="mono", cache_dir=cache_dir)
     assert result.client.version == "8.2.0"
     assert "were not locked" in caplog.text and not (tmp_path / "octoclr.lock.json").exists()
