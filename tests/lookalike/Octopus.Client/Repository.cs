@@ -84,6 +84,7 @@ namespace Octopus.Client
     {
         IOctopusClient Client { get; }
         RepositoryScope Scope { get; }
+        ITaskRepository Tasks { get; }
         ITeamsRepository Teams { get; }
         bool HasLink(string name);
         bool HasLinkParameter(string linkName, string parameterName);
@@ -100,6 +101,16 @@ namespace Octopus.Client
         IProjectGroupRepository ProjectGroups { get; }
         IProjectRepository Projects { get; }
         ITenantRepository Tenants { get; }
+        // Releases, deployments, tasks, interruptions and runbooks (RepositoriesProcesses.cs).
+        IChannelRepository Channels { get; }
+        IDeploymentProcessRepository DeploymentProcesses { get; }
+        IDeploymentRepository Deployments { get; }
+        IInterruptionRepository Interruptions { get; }
+        IReleaseRepository Releases { get; }
+        IRunbookProcessRepository RunbookProcesses { get; }
+        IRunbookRunRepository RunbookRuns { get; }
+        IRunbookRepository Runbooks { get; }
+        IRunbookSnapshotRepository RunbookSnapshots { get; }
         SpaceRootResource LoadSpaceRootDocument();
     }
 
@@ -182,6 +193,16 @@ namespace Octopus.Client
             Teams = new TeamsRepository(this);
             Tenants = new TenantRepository(this);
             Users = new UserRepository(this);
+            Channels = new ChannelRepository(this);
+            DeploymentProcesses = new DeploymentProcessRepository(this);
+            Deployments = new DeploymentRepository(this);
+            Interruptions = new InterruptionRepository(this);
+            Releases = new ReleaseRepository(this);
+            RunbookProcesses = new RunbookProcessRepository(this);
+            RunbookRuns = new RunbookRunRepository(this);
+            Runbooks = new RunbookRepository(this);
+            RunbookSnapshots = new RunbookSnapshotRepository(this);
+            Tasks = new TaskRepository(this);
         }
 
         public IOctopusClient Client { get; private set; }
@@ -198,6 +219,16 @@ namespace Octopus.Client
         public ITeamsRepository Teams { get; private set; }
         public ITenantRepository Tenants { get; private set; }
         public IUserRepository Users { get; private set; }
+        public IChannelRepository Channels { get; private set; }
+        public IDeploymentProcessRepository DeploymentProcesses { get; private set; }
+        public IDeploymentRepository Deployments { get; private set; }
+        public IInterruptionRepository Interruptions { get; private set; }
+        public IReleaseRepository Releases { get; private set; }
+        public IRunbookProcessRepository RunbookProcesses { get; private set; }
+        public IRunbookRunRepository RunbookRuns { get; private set; }
+        public IRunbookRepository Runbooks { get; private set; }
+        public IRunbookSnapshotRepository RunbookSnapshots { get; private set; }
+        public ITaskRepository Tasks { get; private set; }
 
         public RootResource LoadRootDocument()
         {

@@ -1,0 +1,165 @@
+"""Releases, deployments, tasks, interruptions and runbooks through the bridge and the look-alike
+Octopus.Client, against the simulator: the calls the real client makes for these flows."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+
+@pytest.fixture
+def server(octopus_clean_simulator):
+    return octopus_clean_simulator
+
+
+@pytest.fixture
+def repository(octopus, server):
+    return octopus.client.OctopusRepository(octopus.client.OctopusServerEndpoint(server.url, server.api_key))
+
+
+def wait_until(repository, task, done, timeout: float = 15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        task = repository.tasks.get(task.id)
+        if done(task):
+            return task
+        time.sleep(0.05)
+    raise AssertionError(f"task {task.id} stayed {task.state}")
+
+
+def script_step(octopus, process, name: str, body: str = "Write-Host hello"):
+    step = process.add_or_update_step(name)
+    action = step.add_or_update_action(name)
+    action.action_type = "Octopus.Script"
+    action.properties["Octopus.Action.Script.ScriptBody"] = octopus.model.PropertyValueResource(body)
+    return step
+
+
+def test_a_runbook_is_created_edited_snapshotted_published_and_run(octopus, repository) -> None:
+    project = repository.projects.find_by_name("OctoFX Web")
+    runbook = octopus.model.RunbookResource()
+    runbook.name = "Restart the web site"
+    runbook.project_id = project.id
+    runbook = repository.runbooks.create(runbook)
+    assert runbook.runbook_process_id == f"RunbookProcess-{runbook.id}"
+    assert repository.runbooks.find_by_name(project, "Restart the web site").id == runbook.id
+
+    process = repository.runbook_processes.get(runbook.runbook_process_id)
+    script_step(octopus, process, "Restart IIS")
+    process = repository.runbook_processes.modify(process)
+    assert process.version == 1 and [s.name for s in process.steps] == ["Restart IIS"]
+    assert process.steps[0].actions[0].properties["Octopus.Action.Script.ScriptBody"].value == "Write-Host hello"
+
+    template = repository.runbooks.get_runbook_snapshot_template(runbook)
+    assert template.next_name_increment == "Snapshot 1"
+    snapshot = octopus.model.RunbookSnapshotResource(project.id)
+    snapshot.runbook_id = runbook.id
+    snapshot.name = template.next_name_increment
+    snapshot = repository.runbook_snapshots.create(snapshot)
+    assert snapshot.frozen_runbook_process_id.startswith(runbook.runbook_process_id + "-s-")
+    runbook.published_runbook_snapshot_id = snapshot.id
+    runbook = repository.runbooks.modify(runbook)
+    assert runbook.published_runbook_snapshot_id == snapshot.id
+
+    environment = repository.environments.find_by_name("Development")
+    run = octopus.model.RunbookRunResource()
+    run.runbook_id = runbook.id
+    run.environment_id = environment.id
+    run.runbook_snapshot_id = runbook.published_runbook_snapshot_id
+    created = repository.runbook_runs.create(run)
+    task = wait_until(repository, repository.runbook_runs.get_task(created), lambda t: t.is_completed)
+    assert str(task.state) == "Success" and task.finished_successfully
+    assert "Step 1: Restart IIS" in repository.tasks.get_raw_output_log(task)
+    details = repository.tasks.get_details(task)
+    assert [str(c.status) for c in details.activity_log.children] == ["Success"]
+
+    parameters = octopus.model.RunbookRunParameters()
+    parameters.environment_ids = ["Environments-1", "Environments-2"]
+    runs = repository.runbooks.run(runbook, parameters)
+    assert sorted(r.environment_id for r in runs) == ["Environments-1", "Environments-2"]
+    assert [r.id for r in repository.runbook_snapshots.get_runbook_runs(snapshot).items] \
+        == [r.id for r in reversed(runs)] + [created.id]
+
+
+def test_release_template_release_snapshot_and_deployment(octopus, repository) -> None:
+    project = repository.projects.find_by_name("OctoFX Web")
+    process = repository.deployment_processes.get(project.deployment_process_id)
+    step = process.add_or_update_step("Deploy web")
+    action = step.add_or_update_action("Deploy web")
+    action.action_type = "Octopus.TentaclePackage"
+    action.packages.add(octopus.model.PackageReference("OctoFX.Web", "feeds-builtin"))
+    process = repository.deployment_processes.modify(process)
+
+    channel = repository.channels.find_by_name(project, "Default")
+    template = repository.deployment_processes.get_template(process, channel)
+    assert template.next_version_increment == "1.0.1"
+    assert [(p.action_name, p.package_id, p.feed_id) for p in template.packages] == [
+        ("Deploy web", "OctoFX.Web", "feeds-builtin")]
+
+    release = octopus.model.ReleaseResource(template.next_version_increment, project.id, channel.id)
+    release.selected_packages.add(octopus.model.SelectedPackage("Deploy web", "", "2.0.0"))
+    release = repository.releases.create(release, False)
+    assert release.version == "1.0.1" and release.project_deployment_process_snapshot_id
+    again = repository.releases.snapshot_variables(release)
+    assert again.project_variable_set_snapshot_id != release.project_variable_set_snapshot_id
+
+    later = repository.deployment_processes.get_template(process, channel)
+    assert later.next_version_increment == "1.0.2" and later.packages[0].version_selected_last_release == "2.0.0"
+
+    deployment = octopus.model.DeploymentResource()
+    deployment.release_id = release.id
+    deployment.environment_id = "Environments-1"
+    deployment = repository.deployments.create(deployment)
+    task = repository.deployments.get_task(deployment)
+    repository.tasks.wait_for_completion(task, 1, 1)
+    assert str(repository.tasks.get(task.id).state) == "Success"
+    assert [d.id for d in repository.releases.get_deployments(release).items] == [deployment.id]
+
+
+def test_a_queued_deployment_is_cancelled(octopus, repository) -> None:
+    release = repository.releases.find_one(lambda r: r.version == "1.0.0")
+    deployment = octopus.model.DeploymentResource()
+    deployment.release_id = release.id
+    deployment.environment_id = "Environments-1"
+    import System  # type: ignore[import-not-found]
+
+    later = datetime.now(timezone.utc) + timedelta(hours=2)
+    deployment.queue_time = System.DateTimeOffset(later.year, later.month, later.day, later.hour, later.minute,
+                                                  later.second, System.TimeSpan.Zero)
+    deployment = repository.deployments.create(deployment)
+    time.sleep(0.5)
+    task = repository.deployments.get_task(deployment)
+    assert str(task.state) == "Queued" and not task.has_been_picked_up_by_processor
+    queued = [t for t in repository.tasks.find_all() if str(t.state) == "Queued" and t.name == "Deploy"]
+    assert [t.id for t in queued] == [task.id]
+    repository.tasks.cancel(task)
+    assert str(repository.tasks.get(task.id).state) == "Canceled"
+
+
+def test_a_manual_intervention_is_taken_and_submitted(octopus, repository) -> None:
+    project = repository.projects.find_by_name("OctoFX Web")
+    process = repository.deployment_processes.get(project.deployment_process_id)
+    approval = process.add_or_update_step("Approve")
+    approval.add_or_update_manual_intervention_action("Approve", "Check the staging site")
+    script_step(octopus, process, "After")
+    repository.deployment_processes.modify(process)
+    release = repository.releases.create(octopus.model.ReleaseResource("5.0.0", project.id), False)
+    deployment = octopus.model.DeploymentResource()
+    deployment.release_id = release.id
+    deployment.environment_id = "Environments-1"
+    deployment = repository.deployments.create(deployment)
+
+    task = wait_until(repository, repository.deployments.get_task(deployment), lambda t: t.has_pending_interruptions)
+    pending = repository.interruptions.list(0, None, True, task.id).items
+    assert len(pending) == 1 and str(pending[0].type) == "ManualIntervention"
+    interruption = pending[0]
+    repository.interruptions.take_responsibility(interruption)
+    assert repository.interruptions.get_responsible_user(interruption).username == "admin"
+    interruption = repository.interruptions.get(interruption.id)
+    interruption.form.values["Result"] = "Proceed"
+    repository.interruptions.submit(interruption)
+    task = wait_until(repository, task, lambda t: t.is_completed)
+    assert str(task.state) == "Success"
+    assert repository.interruptions.list(0, None, True, task.id).total_results == 0
