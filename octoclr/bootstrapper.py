@@ -38,7 +38,7 @@ from octoclr.errors import (
     NoCompatibleFrameworkError,
     PackageNotFoundError,
 )
-from octoclr.lockfile import LockedPackage, LockedTarget, LockFile, find_lock_path
+from octoclr.lockfile import FILES, PROGRAM_FOLDER_FRAMEWORK, LockedPackage, LockedTarget, LockFile, find_lock_path
 from octoclr.nuget import data
 from octoclr.nuget.feed import PackageSource, SourceSpec, describe_source, open_source, read_program_folder
 from octoclr.nuget.frameworks import (
@@ -55,8 +55,6 @@ from octoclr.nuget.versions import ANY, InvalidVersionRange, NuGetVersion, Versi
 __all__ = ["InstalledPackage", "BootstrapResult", "bootstrap"]
 
 log = logging.getLogger("octoclr.bootstrap")
-
-PROGRAM_FOLDER_FRAMEWORK = "program-folder"
 
 
 @dataclass(frozen=True)
@@ -521,10 +519,26 @@ def _check_known_companions(root: _Node, nodes: List[_Node]) -> None:
                         " and ".join(missing), "them" if len(missing) > 1 else "it", note.get("note", ""))
 
 
+def _program_folder_files(package: InstalledPackage) -> Dict[str, str]:
+    """A program folder's package is one file used in place; its hash is that file's."""
+    return {a.name: package.sha512 for a in package.assemblies}
+
+
 def _locked(node: _Node) -> LockedPackage:
     deps = tuple(f"{d.package.id}/{d.package.version}/{d.package.framework}" for d in node.requires)
-    return LockedPackage(node.package.id, node.package.version, node.package.framework, node.source,
-                         node.package.sha512, deps)
+    package = node.package
+    if package.framework == PROGRAM_FOLDER_FRAMEWORK:
+        return LockedPackage(package.id, package.version, package.framework, node.source, "", deps,
+                             FILES, tuple(sorted(_program_folder_files(package).items())))
+    return LockedPackage(package.id, package.version, package.framework, node.source, package.sha512, deps)
+
+
+def _verify_against(lock: LockFile, node: _Node) -> None:
+    package = node.package
+    if package.framework == PROGRAM_FOLDER_FRAMEWORK:
+        lock.verify_files(package.id, package.version, _program_folder_files(package), str(package.assemblies[0]))
+    else:
+        lock.verify(package.id, package.version, package.sha512, node.source)
 
 
 def _record(lock_file: Path, cache: PackageCache, nodes: List[_Node], target: Optional[LockedTarget],
@@ -539,7 +553,7 @@ def _record(lock_file: Path, cache: PackageCache, nodes: List[_Node], target: Op
     with cache.lock(name):
         current = LockFile.load(lock_file)  # again: another process may have written it meanwhile
         for node in nodes:
-            current.verify(node.package.id, node.package.version, node.package.sha512, node.source)
+            _verify_against(current, node)
         updated = current.with_result([_locked(n) for n in nodes], target)
         if updated == current and lock_file.exists():
             return
@@ -569,8 +583,9 @@ def _from_program_folder(spec: SourceSpec, package_id: str, requirement: Version
         )
     packages = []
     for item in found:
+        # The files used are what is verified: a .nupkg of the same version locked from a feed is another matter.
         sha512 = hash_file(item.path)
-        lock.verify(item.id, item.version, sha512, str(item.path))
+        lock.verify_files(item.id, item.version, {item.path.name: sha512}, str(item.path))
         packages.append(InstalledPackage(item.id, item.version, PROGRAM_FOLDER_FRAMEWORK, sha512, item.path.parent, (item.path,)))
     nodes = [_Node(p, spec.location, []) for p in packages]
     nodes[-1].requires = nodes[:-1]

@@ -1,17 +1,27 @@
 """``octoclr.lock.json``: which packages a project uses and the SHA-512 of each.
 
-Written beside the project (the current folder) unless a path is given. Every later
-install, and every use of the cache, checks the package against the hash recorded
-here; a difference is an :class:`~octoclr.errors.IntegrityError` naming the package,
-both hashes and the source. The file is replaced atomically, so a reader never sees
-half of it.
+It sits at the root of a project (see :func:`find_lock_path`). Every later install, and
+every use of the cache, checks the package against the hash recorded here; a difference
+is an :class:`~octoclr.errors.IntegrityError` naming the package, both hashes and the
+source. The file is replaced atomically, so a reader never sees half of it.
 
-Shape (``lockVersion`` 1)::
+Each entry is keyed by what was verified. A ``.nupkg`` (from a feed, a folder or a file)
+records the package's SHA-512 (``"verified": "nupkg"``); a client used in place from an
+Octopus Server or Tentacle program folder records each file's SHA-512
+(``"verified": "files"``). The two are compared only with their own kind: moving between
+a feed and a program folder of the same id and version is no mismatch, while another
+``.nupkg`` for a locked id and version is.
 
-    {"lockVersion": 1,
+Shape (``lockVersion`` 2; files of version 1, where every entry was a hash of one file,
+are still read)::
+
+    {"lockVersion": 2,
      "targets":  [{"package": "Octopus.Client", "target": "mono", "version": "11.0.0", "framework": "net45"}],
-     "packages": [{"id": "Octopus.Client", "version": "11.0.0", "framework": "net45",
-                   "source": "https://...", "sha512": "base64...", "dependencies": ["Newtonsoft.Json/6.0.8/net45"]}]}
+     "packages": [{"id": "Octopus.Client", "version": "11.0.0", "framework": "net45", "verified": "nupkg",
+                   "source": "https://...", "sha512": "base64...", "dependencies": ["Newtonsoft.Json/6.0.8/net45"]},
+                  {"id": "Octopus.Client", "version": "8.2.0", "framework": "program-folder", "verified": "files",
+                   "source": "/opt/octopus/tentacle", "files": {"Octopus.Client.dll": "base64..."},
+                   "dependencies": []}]}
 
 A target records what a bootstrap for one runtime (or explicit framework) chose, so a
 later run without a version reuses it without asking the feed.
@@ -30,11 +40,18 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from octoclr.errors import IntegrityError, LockFileError
 
-__all__ = ["LOCK_FILE_ENV", "LOCK_FILE_NAME", "LockedPackage", "LockedTarget", "LockFile", "default_lock_path",
+__all__ = ["FILES", "LOCK_FILE_ENV", "LOCK_FILE_NAME", "NUPKG", "PROGRAM_FOLDER_FRAMEWORK", "LockedPackage", "LockedTarget", "LockFile", "default_lock_path",
            "find_lock_path"]
 
 LOCK_FILE_NAME = "octoclr.lock.json"
-LOCK_VERSION = 1
+LOCK_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+
+#: What an entry's hash covers: the .nupkg, or the files of a program folder.
+NUPKG = "nupkg"
+FILES = "files"
+#: The framework recorded for a client used in place from a program folder.
+PROGRAM_FOLDER_FRAMEWORK = "program-folder"
 
 
 #: What makes a folder a project, whose lock file sits at its root (as npm, poetry and uv do).
@@ -76,49 +93,92 @@ def _require(data: Mapping[str, Any], key: str, where: str, kind: type = str) ->
     return value
 
 
+def _valid_sha512(text: str) -> bool:
+    try:
+        return len(base64.b64decode(text, validate=True)) == 64
+    except (ValueError, binascii.Error):
+        return False
+
+
 @dataclass(frozen=True)
 class LockedPackage:
     id: str
     version: str
     framework: str
     source: str
-    sha512: str
+    sha512: str  # of the .nupkg; empty for an entry that verified files
     dependencies: Tuple[str, ...] = ()  # "Id/version/framework" of the packages it needs, in load order
+    verified: str = NUPKG  # NUPKG or FILES
+    files: Tuple[Tuple[str, str], ...] = ()  # (file name, SHA-512) for FILES entries
 
     def validate(self, where: str = "package") -> None:
-        for name in ("id", "version", "sha512"):
+        for name in ("id", "version"):
             if not getattr(self, name):
                 raise LockFileError(f"{where}.{name}: empty")
-        try:
-            if len(base64.b64decode(self.sha512, validate=True)) != 64:
-                raise ValueError
-        except (ValueError, binascii.Error):
-            raise LockFileError(f"{where}.sha512: not a base64 SHA-512") from None
+        if self.verified == NUPKG:
+            if not self.sha512:
+                raise LockFileError(f"{where}.sha512: empty")
+            if not _valid_sha512(self.sha512):
+                raise LockFileError(f"{where}.sha512: not a base64 SHA-512")
+        elif self.verified == FILES:
+            if not self.files:
+                raise LockFileError(f"{where}.files: empty")
+            for name, digest in self.files:
+                if not _valid_sha512(digest):
+                    raise LockFileError(f"{where}.files[{name!r}]: not a base64 SHA-512")
+        else:
+            raise LockFileError(f"{where}.verified: expected {NUPKG!r} or {FILES!r}, found {self.verified!r}")
         for index, dep in enumerate(self.dependencies):
             if dep.count("/") != 2 or not dep.split("/")[0] or not dep.split("/")[1]:
                 raise LockFileError(f"{where}.dependencies[{index}]: expected 'Id/version/framework', found {dep!r}")
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], where: str = "package") -> "LockedPackage":
+    def from_dict(cls, data: Mapping[str, Any], where: str = "package", lock_version: int = LOCK_VERSION) -> "LockedPackage":
         if not isinstance(data, Mapping):
             raise LockFileError(f"{where}: expected an object")
         deps = data.get("dependencies", [])
         if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
             raise LockFileError(f"{where}.dependencies: expected a list of strings")
+        ident = _require(data, "id", where)
+        framework = _require(data, "framework", where)
+        if lock_version == 1:
+            # Version 1 hashed one file per entry: the .nupkg, or a program folder's assembly.
+            sha512 = _require(data, "sha512", where)
+            if framework.lower() == PROGRAM_FOLDER_FRAMEWORK:
+                verified, files, sha512 = FILES, ((f"{ident}.dll", sha512),), ""
+            else:
+                verified, files = NUPKG, ()
+        else:
+            verified = data.get("verified", NUPKG)
+            if verified == FILES:
+                raw = data.get("files")
+                if not isinstance(raw, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+                    raise LockFileError(f"{where}.files: expected an object of file names and hashes")
+                files, sha512 = tuple(sorted(raw.items())), ""
+            else:
+                files, sha512 = (), _require(data, "sha512", where)
         item = cls(
-            id=_require(data, "id", where),
+            id=ident,
             version=_require(data, "version", where),
-            framework=_require(data, "framework", where),
+            framework=framework,
             source=_require(data, "source", where),
-            sha512=_require(data, "sha512", where),
+            sha512=sha512,
             dependencies=tuple(deps),
+            verified=verified if isinstance(verified, str) else repr(verified),
+            files=files,
         )
         item.validate(where)
         return item
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"id": self.id, "version": self.version, "framework": self.framework,
-                "source": self.source, "sha512": self.sha512, "dependencies": list(self.dependencies)}
+        result: Dict[str, Any] = {"id": self.id, "version": self.version, "framework": self.framework,
+                                  "verified": self.verified, "source": self.source}
+        if self.verified == FILES:
+            result["files"] = dict(self.files)
+        else:
+            result["sha512"] = self.sha512
+        result["dependencies"] = list(self.dependencies)
+        return result
 
     @property
     def key(self) -> Tuple[str, str, str]:
@@ -163,8 +223,9 @@ class LockFile:
         if not isinstance(data, Mapping):
             raise LockFileError("the lock file must hold a JSON object")
         version = data.get("lockVersion")
-        if version != LOCK_VERSION:
-            raise LockFileError(f"lockVersion: expected {LOCK_VERSION}, found {version!r}")
+        if version not in READABLE_VERSIONS:
+            expected = " or ".join(str(v) for v in READABLE_VERSIONS)
+            raise LockFileError(f"lockVersion: expected {expected}, found {version!r}")
         packages = data.get("packages", [])
         targets = data.get("targets", [])
         if not isinstance(packages, list):
@@ -172,9 +233,9 @@ class LockFile:
         if not isinstance(targets, list):
             raise LockFileError("targets: expected a list")
         lock = cls(
-            tuple(LockedPackage.from_dict(p, f"packages[{i}]") for i, p in enumerate(packages)),
+            tuple(LockedPackage.from_dict(p, f"packages[{i}]", version) for i, p in enumerate(packages)),
             tuple(LockedTarget.from_dict(t, f"targets[{i}]") for i, t in enumerate(targets)),
-            version,
+            LOCK_VERSION,  # read in any readable version, written in the current one
             path,
         )
         lock.validate()
@@ -188,9 +249,11 @@ class LockFile:
         }
 
     def validate(self) -> None:
-        """The same package version must carry the same hash wherever it appears."""
+        """The same package version must carry the same .nupkg hash wherever it appears."""
         seen: Dict[Tuple[str, str], str] = {}
         for index, item in enumerate(self.packages):
+            if item.verified != NUPKG:
+                continue
             key = (item.id.lower(), item.version.lower())
             if seen.setdefault(key, item.sha512) != item.sha512:
                 raise LockFileError(f"packages[{index}].sha512: {item.id} {item.version} appears with two different hashes")
@@ -236,9 +299,18 @@ class LockFile:
     # --- queries -------------------------------------------------------------------------
 
     def hash_of(self, package_id: str, version: str) -> Optional[LockedPackage]:
+        """The entry that locks this version's .nupkg, if any."""
         key = (package_id.lower(), version.lower())
         for item in self.packages:
-            if (item.id.lower(), item.version.lower()) == key:
+            if item.verified == NUPKG and (item.id.lower(), item.version.lower()) == key:
+                return item
+        return None
+
+    def files_of(self, package_id: str, version: str) -> Optional[LockedPackage]:
+        """The entry that locks this version's files in a program folder, if any."""
+        key = (package_id.lower(), version.lower())
+        for item in self.packages:
+            if item.verified == FILES and (item.id.lower(), item.version.lower()) == key:
                 return item
         return None
 
@@ -247,16 +319,30 @@ class LockFile:
         return next((p for p in self.packages if p.key == key), None)
 
     def versions_of(self, package_id: str) -> List[str]:
-        return sorted({p.version for p in self.packages if p.id.lower() == package_id.lower()})
+        """The versions whose .nupkg is locked (what a dependency prefers)."""
+        return sorted({p.version for p in self.packages if p.id.lower() == package_id.lower() and p.verified == NUPKG})
 
     def target(self, package_id: str, target: str) -> Optional[LockedTarget]:
         return next((t for t in self.targets if t.package.lower() == package_id.lower() and t.target == target), None)
 
     def verify(self, package_id: str, version: str, sha512: str, source: str) -> None:
-        """Raise :class:`IntegrityError` when the lock file knows another hash for this package."""
+        """Raise :class:`IntegrityError` when the lock file knows another .nupkg hash for this package.
+
+        Only a locked .nupkg is compared: files locked from a program folder are another thing verified.
+        """
         locked = self.hash_of(package_id, version)
         if locked is not None and locked.sha512 != sha512:
             raise IntegrityError(f"{locked.id} {locked.version}", locked.sha512, sha512, source)
+
+    def verify_files(self, package_id: str, version: str, files: Mapping[str, str], source: str) -> None:
+        """Raise :class:`IntegrityError` naming the first program-folder file whose hash changed."""
+        locked = self.files_of(package_id, version)
+        if locked is None:
+            return
+        for name, expected in locked.files:
+            actual = next((v for k, v in files.items() if k.lower() == name.lower()), None)
+            if actual is not None and actual != expected:
+                raise IntegrityError(f"{locked.id} {locked.version} ({name})", expected, actual, source)
 
     # --- updating (returns a new value) ---------------------------------------------------
 

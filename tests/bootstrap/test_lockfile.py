@@ -78,3 +78,52 @@ def test_merge_replaces_the_same_package_and_target() -> None:
     second = first.with_result([package("11.0.0", SHA_B)], LockedTarget("Octopus.Client", "mono", "11.0.0", "net45"))
     assert len(second.packages) == 2 and len(second.targets) == 1
     assert second.target("Octopus.Client", "mono").version == "11.0.0"
+
+
+def test_a_version_1_file_is_still_read_and_written_as_version_2(tmp_path: Path) -> None:
+    """Lock files written before entries said what they verified: a program folder's entry hashed its DLL."""
+    path = tmp_path / "octoclr.lock.json"
+    path.write_text(json.dumps({
+        "lockVersion": 1,
+        "targets": [{"package": "Octopus.Client", "target": "mono", "version": "8.2.0", "framework": "net45"}],
+        "packages": [
+            {"id": "Octopus.Client", "version": "8.2.0", "framework": "net45", "source": "http://feed/index.json",
+             "sha512": SHA_A, "dependencies": []},
+            {"id": "Octopus.Client", "version": "8.2.0", "framework": "program-folder", "source": "/opt/tentacle",
+             "sha512": SHA_B, "dependencies": []},
+        ],
+    }))
+    lock = LockFile.load(path)
+    assert lock.hash_of("Octopus.Client", "8.2.0").sha512 == SHA_A
+    assert lock.files_of("Octopus.Client", "8.2.0").files == (("Octopus.Client.dll", SHA_B),)
+    lock.verify("Octopus.Client", "8.2.0", SHA_A, "feed")  # the DLL's hash is no longer compared with a .nupkg
+    lock.save(path)
+    written = json.loads(path.read_text())
+    assert written["lockVersion"] == 2
+    kinds = {p["framework"]: p for p in written["packages"]}
+    assert kinds["net45"]["verified"] == "nupkg" and kinds["net45"]["sha512"] == SHA_A
+    assert kinds["program-folder"]["verified"] == "files" and kinds["program-folder"]["files"] == {"Octopus.Client.dll": SHA_B}
+    assert LockFile.load(path) == lock
+
+
+def test_files_and_nupkg_of_one_version_are_verified_apart() -> None:
+    files = LockedPackage("Octopus.Client", "8.2.0", "program-folder", "/opt/tentacle", "", (), "files",
+                          (("Octopus.Client.dll", SHA_B),))
+    lock = LockFile().with_result([package(), files], None)  # two kinds of hash for one version: valid
+    lock.verify("Octopus.Client", "8.2.0", SHA_A, "feed")
+    lock.verify_files("Octopus.Client", "8.2.0", {"Octopus.Client.dll": SHA_B}, "/opt/tentacle/Octopus.Client.dll")
+    with pytest.raises(IntegrityError) as info:
+        lock.verify_files("Octopus.Client", "8.2.0", {"octopus.client.dll": SHA_A}, "/opt/tentacle/Octopus.Client.dll")
+    for part in ("Octopus.Client 8.2.0 (Octopus.Client.dll)", SHA_A, SHA_B, "/opt/tentacle/Octopus.Client.dll"):
+        assert part in str(info.value)
+    with pytest.raises(IntegrityError):
+        lock.verify("Octopus.Client", "8.2.0", SHA_B, "feed")
+
+
+def test_a_files_entry_must_hold_hashes(tmp_path: Path) -> None:
+    path = tmp_path / "octoclr.lock.json"
+    path.write_text(json.dumps({"lockVersion": 2, "packages": [
+        {"id": "Octopus.Client", "version": "8.2.0", "framework": "program-folder", "verified": "files",
+         "source": "/opt", "files": {"Octopus.Client.dll": "abc"}}]}))
+    with pytest.raises(LockFileError, match=r"packages\[0\]\.files\['Octopus.Client.dll'\]: not a base64 SHA-512"):
+        LockFile.load(path)

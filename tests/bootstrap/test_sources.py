@@ -99,3 +99,47 @@ def test_source_kinds() -> None:
     assert describe_source("https://api.nuget.org/v3/index.json").kind == "v3"
     assert describe_source("https://www.nuget.org/api/v2").kind == "v2"
     assert describe_source(None).location == "https://api.nuget.org/v3/index.json"
+
+
+@pytest.fixture
+def same_version_folder(test_packages, tmp_path) -> Path:
+    """A feed folder whose Octopus.Client 1.0.0 .nupkg holds the very DLL the program folder has (file version 1.0.0)."""
+    from tests.support.nupkg import build_test_client
+
+    folder = tmp_path / "same-version-feed"
+    build_test_client(folder, "1.0.0", test_packages.client_dlls)
+    shutil.copyfile(test_packages.newtonsoft, folder / test_packages.newtonsoft.name)
+    return folder
+
+
+@pytest.mark.parametrize("order", ["program-folder-first", "feed-first"])
+def test_moving_between_a_program_folder_and_a_feed_of_one_version_is_no_mismatch(
+        program_folder, same_version_folder, cache_dir, lock_path, order) -> None:
+    sources = [str(program_folder), str(same_version_folder)]
+    if order == "feed-first":
+        sources.reverse()
+    for source in sources + sources:  # and back again
+        result = bootstrap(version="1.0.0", source=source, runtime="mono", cache_dir=cache_dir, lock_path=lock_path)
+        assert result.client.version == "1.0.0"
+    entries = {p["framework"]: p for p in json.loads(lock_path.read_text())["packages"] if p["id"] == "Octopus.Client"}
+    assert entries["program-folder"]["verified"] == "files"
+    assert set(entries["program-folder"]["files"]) == {"Octopus.Client.dll"}
+    assert entries["net45"]["verified"] == "nupkg"
+
+
+def test_another_nupkg_for_a_locked_version_is_refused_naming_both_hashes_and_the_source(
+        program_folder, same_version_folder, test_packages, cache_dir, lock_path, tmp_path) -> None:
+    from octoclr.nuget.download import hash_file
+    from tests.support.nupkg import build_test_client
+
+    bootstrap(source=str(program_folder), runtime="mono", cache_dir=cache_dir, lock_path=lock_path)
+    bootstrap(version="1.0.0", source=str(same_version_folder), runtime="mono", cache_dir=cache_dir, lock_path=lock_path)
+    locked = hash_file(next(same_version_folder.glob("octopus.client.*.nupkg")))
+    other = tmp_path / "other-build"
+    rebuilt = build_test_client(other, "1.0.0", test_packages.client_dlls, extra_entries={"readme.txt": b"another build"})
+    shutil.copyfile(test_packages.newtonsoft, other / test_packages.newtonsoft.name)
+    with pytest.raises(IntegrityError) as info:
+        bootstrap(version="1.0.0", source=str(other), runtime="mono", cache_dir=tmp_path / "fresh-cache", lock_path=lock_path)
+    message = str(info.value)
+    assert "Octopus.Client 1.0.0" in message and locked in message and hash_file(rebuilt) in message
+    assert str(other) in message
