@@ -10,7 +10,8 @@ A bootstrap goes:
    (argument, ``OCTOCLR_SOURCE``, a Tentacle program folder named by the environment,
    nuget.org), the cache and the lock file.
 2. Cached path: when the lock file records what this target chose before and every entry
-   is in the cache with the locked hash, return at once (a few small file reads).
+   is in the cache with the locked hash and its files as extracted, return at once (small
+   file reads and the hashes of the entries' files).
 3. Otherwise resolve: the root package's newest matching version (or the locked one when
    no version is asked), each dependency's lowest matching version (NuGet's rule), skipping
    packages the runtime provides. Each package version is fetched once under an
@@ -120,6 +121,7 @@ def bootstrap(
     quiet: bool = True,
     package_id: str = "Octopus.Client",
     prerelease: bool = False,
+    repair: bool = False,
 ) -> BootstrapResult:
     """Fetch ``package_id`` and what it depends on for ``runtime`` (or ``framework``).
 
@@ -128,8 +130,10 @@ def bootstrap(
     v3/v2 feed URL, a folder of .nupkg files, one .nupkg, or an Octopus Server/Tentacle
     program folder. ``offline`` uses only the cache. ``lock_file`` (``lock_path`` is the
     older name) names the lock file; see :func:`octoclr.lockfile.find_lock_path` for the
-    one in force otherwise. Raises a
-    :class:`~octoclr.errors.BootstrapError` subclass, leaving the cache as it was.
+    one in force otherwise. Every cached file is checked against the hash recorded when it
+    was extracted: a changed one raises :class:`~octoclr.errors.IntegrityError`, unless
+    ``repair``, which replaces the entry from the cached .nupkg (or, online, a new download).
+    Raises a :class:`~octoclr.errors.BootstrapError` subclass, leaving the cache as it was.
     """
     runtime_name = _runtime_name(runtime, framework)
     target = _target(framework, runtime_name)
@@ -144,7 +148,7 @@ def bootstrap(
     if spec.kind == "program-folder":
         return _from_program_folder(spec, package_id, requirement, lock, cache, lock_required)
 
-    cached = _from_lock_and_cache(package_id, requirement, target, lock, cache, offline)
+    cached = _from_lock_and_cache(package_id, requirement, target, lock, cache, offline, repair)
     if cached is not None:
         log.debug("%s: every package found in the cache at %s", package_id, cache.root)
         return cached
@@ -156,7 +160,8 @@ def bootstrap(
         downloader = Downloader(quiet=quiet)
     try:
         package_source: PackageSource = _CacheOnlySource(cache) if offline else open_source(spec, downloader)
-        resolver = _Resolver(package_id, requirement, prerelease, target, runtime_name, package_source, cache, lock, offline)
+        resolver = _Resolver(package_id, requirement, prerelease, target, runtime_name, package_source, cache, lock,
+                             offline, repair)
         nodes = resolver.run()
     finally:
         if downloader is not None:
@@ -226,7 +231,7 @@ def _requirement(version: Optional[str]) -> VersionRange:
 
 
 def _from_lock_and_cache(package_id: str, requirement: VersionRange, target: Target, lock: LockFile,
-                         cache: PackageCache, offline: bool) -> Optional[BootstrapResult]:
+                         cache: PackageCache, offline: bool, repair: bool) -> Optional[BootstrapResult]:
     locked = lock.target(package_id, target.key)
     if locked is None:
         return None
@@ -246,6 +251,10 @@ def _from_lock_and_cache(package_id: str, requirement: VersionRange, target: Tar
             return False
         if entry.sha512 != entry_lock.sha512:
             raise IntegrityError(f"{pid} {version}", entry_lock.sha512, entry.sha512, f"the cache entry {entry.path}")
+        if cache.damage(entry) is not None:
+            if repair:
+                return False  # the full path replaces the entry
+            cache.verify(entry)
         for dep in entry_lock.dependencies:
             dep_id, dep_version, dep_framework = dep.split("/")
             if not visit(dep_id, dep_version, dep_framework):
@@ -307,7 +316,8 @@ class _CacheOnlySource(PackageSource):
 
 class _Resolver:
     def __init__(self, package_id: str, requirement: VersionRange, prerelease: bool, target: Target,
-                 runtime_name: str, source: PackageSource, cache: PackageCache, lock: LockFile, offline: bool) -> None:
+                 runtime_name: str, source: PackageSource, cache: PackageCache, lock: LockFile, offline: bool,
+                 repair: bool = False) -> None:
         self.package_id = package_id
         self.requirement = requirement
         self.prerelease = prerelease
@@ -317,6 +327,7 @@ class _Resolver:
         self.cache = cache
         self.lock = lock
         self.offline = offline
+        self.repair = repair
         self.nodes: Dict[str, _Node] = {}
         self.order: List[_Node] = []
 
@@ -425,17 +436,32 @@ class _Resolver:
                 nupkg = self.cache.nupkg_path(package_id, text)
                 actual = hash_file(nupkg)
                 if actual != info["sha512"]:
-                    raise IntegrityError(f"{package_id} {text}", info["sha512"], actual, f"the cached file {nupkg}")
+                    raise IntegrityError(f"{package_id} {text}", info["sha512"], actual, f"the cached file {nupkg}",
+                                         recorded_in="what was downloaded into the cache",
+                                         advice="The cached .nupkg was changed after it was downloaded. Run "
+                                                "`octoclr bootstrap --repair` with network access to fetch it again.")
             entry = self.cache.lookup(package_id, text, folder)
             if entry is not None and entry.sha512 != info["sha512"]:
                 raise IntegrityError(f"{package_id} {text}", info["sha512"], entry.sha512, f"the cache entry {entry.path}")
+            if entry is not None and self.cache.damage(entry) is not None:
+                if not self.repair:
+                    self.cache.verify(entry)
+                log.warning("%s %s: a cached file changed since it was extracted; replacing the cache entry %s",
+                            package_id, text, entry.path)
+                entry = None
             if entry is None:
                 nupkg = self.cache.nupkg_path(package_id, text)
                 from octoclr.nuget.download import hash_file
 
                 actual = hash_file(nupkg)
                 if actual != info["sha512"]:
-                    raise IntegrityError(f"{package_id} {text}", info["sha512"], actual, f"the cached file {nupkg}")
+                    if self.repair and not self.offline:
+                        log.warning("%s %s: the cached .nupkg changed too; downloading it again", package_id, text)
+                        return self._download_and_install(package_id, version)
+                    raise IntegrityError(f"{package_id} {text}", info["sha512"], actual, f"the cached file {nupkg}",
+                                         recorded_in="what was downloaded into the cache",
+                                         advice="The cached .nupkg was changed after it was downloaded. Run "
+                                                "`octoclr bootstrap --repair` with network access to fetch it again.")
                 entry = self._extract_into_cache(package_id, text, nupkg, choice, info["sha512"], info.get("source", ""))
             package = InstalledPackage(entry.id, entry.version, entry.framework, entry.sha512, entry.path, entry.assemblies)
             return _Node(package, info.get("source", ""), self._dependencies(info, choice))

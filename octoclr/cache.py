@@ -6,13 +6,17 @@ folder from platformdirs)::
     packages/<id>/<version>/package.json            what the .nupkg holds (written last)
     packages/<id>/<version>/<id>.<version>.nupkg    kept to extract other frameworks offline
     packages/<id>/<version>/<framework>/            the lib/<framework>/ files
-    packages/<id>/<version>/<framework>/.octoclr-entry.json   marker: hash and assemblies
+    packages/<id>/<version>/<framework>/.octoclr-entry.json   marker: hashes and assemblies
     locks/        inter-process locks       tmp/      work folders, renamed into place
 
 Every entry is written in ``tmp/`` and renamed into place, so an entry exists whole or
 not at all; one without its marker is a miss. Processes that bootstrap at once take a
 file lock per package version: the first downloads, the others find the entry.
-A cache hit reads only the small marker file: no network, no zip.
+
+The marker records the SHA-512 of every file extracted, and :meth:`PackageCache.verify`
+hashes them again before they are used (a few megabytes: milliseconds), so a cached DLL
+replaced by another build is noticed, not loaded. A cache hit reads no zip and no network.
+An entry written before markers held file hashes is a miss, and is extracted again.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Union
 
-from octoclr.errors import BootstrapError
+from octoclr.errors import BootstrapError, IntegrityError
 
 __all__ = ["CACHE_ENV", "CacheEntry", "PackageCache", "default_cache_root"]
 
@@ -62,6 +66,7 @@ class CacheEntry:
     path: Path
     assemblies: Tuple[Path, ...]
     source: str
+    files: Tuple[Tuple[str, str], ...] = ()  # (path relative to the entry, base64 SHA-512) of every file extracted
 
 
 def _write_json_atomically(path: Path, content: Dict[str, Any]) -> None:
@@ -76,6 +81,13 @@ def _write_json_atomically(path: Path, content: Dict[str, Any]) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _file_hashes(folder: Path) -> Dict[str, str]:
+    from octoclr.nuget.download import hash_file
+
+    return {str(f.relative_to(folder)).replace(os.sep, "/"): hash_file(f)
+            for f in sorted(folder.rglob("*")) if f.is_file() and f.name != MARKER}
 
 
 def _read_json(path: Path) -> Optional[Dict[str, Any]]:
@@ -134,9 +146,40 @@ class PackageCache:
             return None
         try:
             assemblies = tuple(folder / name for name in marker["assemblies"])
-            return CacheEntry(marker["id"], marker["version"], marker["framework"], marker["sha512"], folder, assemblies, marker.get("source", ""))
-        except (KeyError, TypeError):
-            return None  # an entry we cannot read is an entry we do not have
+            files = tuple(sorted((str(k), str(v)) for k, v in marker["files"].items()))
+            return CacheEntry(marker["id"], marker["version"], marker["framework"], marker["sha512"], folder,
+                              assemblies, marker.get("source", ""), files)
+        except (KeyError, TypeError, AttributeError):
+            return None  # an entry we cannot read (or one without file hashes) is an entry we do not have
+
+    def damage(self, entry: CacheEntry) -> Optional[Tuple[str, str, str]]:
+        """The first file of ``entry`` that is missing or changed since it was extracted, as
+        (relative path, expected hash, actual hash); None when every file is as written."""
+        from octoclr.nuget.download import hash_file
+
+        for name, expected in entry.files:
+            path = entry.path / name
+            try:
+                actual = hash_file(path)
+            except OSError:
+                actual = "(missing)"
+            if actual != expected:
+                return name, expected, actual
+        return None
+
+    def verify(self, entry: CacheEntry) -> None:
+        """Raise :class:`IntegrityError` naming the first cached file changed since it was extracted."""
+        damaged = self.damage(entry)
+        if damaged is None:
+            return
+        name, expected, actual = damaged
+        raise IntegrityError(
+            f"{entry.id} {entry.version} ({entry.framework or 'lib'}/{name})", expected, actual, str(entry.path / name),
+            recorded_in="what was extracted into the cache",
+            advice="A cached file was changed after it was installed, so it is not loaded. Run `octoclr bootstrap` "
+                   "with network access, or `octoclr bootstrap --repair` (also offline, from the cached .nupkg), "
+                   "to replace the cache entry.",
+        )
 
     def package_info(self, package_id: str, version: str) -> Optional[Dict[str, Any]]:
         info = _read_json(self.version_dir(package_id, version) / PACKAGE_INFO)
@@ -172,18 +215,20 @@ class PackageCache:
         """Write the marker into ``work`` and rename it into place as the entry."""
         relative = [str(a.relative_to(work)).replace(os.sep, "/") for a in assemblies]
         marker = {"id": package_id, "version": version, "framework": framework, "sha512": sha512,
-                  "assemblies": relative, "source": source}
+                  "assemblies": relative, "source": source, "files": _file_hashes(work)}
         _write_json_atomically(work / MARKER, marker)
         target = self.entry_dir(package_id, version, framework)
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
-            if (target / MARKER).is_file():
+            existing = self.lookup(package_id, version, framework)
+            if existing is not None and existing.sha512 == sha512 and self.damage(existing) is None:
                 shutil.rmtree(work, ignore_errors=True)  # another process was first: keep its entry
-                entry = self.lookup(package_id, version, framework)
-                if entry:
-                    return entry
-            else:
-                shutil.rmtree(target)  # a leftover without its marker is not an entry
+                return existing
+            # A leftover without its marker, an entry from before file hashes, or a damaged one: replace it.
+            # Moved aside first, so that the rename below never meets a half-deleted folder.
+            aside = Path(tempfile.mkdtemp(prefix="old-", dir=self._ensure("tmp")))
+            os.rename(target, aside / "entry")
+            shutil.rmtree(aside, ignore_errors=True)
         os.rename(work, target)
         entry = self.lookup(package_id, version, framework)
         assert entry is not None

@@ -87,18 +87,21 @@ class NoCompatibleFrameworkError(BootstrapError):
 
 
 class IntegrityError(BootstrapError):
-    def __init__(self, package: str, expected: str, actual: str, source: str) -> None:
+    """A hash differs from the one recorded: in the lock file, or when a cache entry was written."""
+
+    def __init__(self, package: str, expected: str, actual: str, source: str, *,
+                 recorded_in: str = "the lock file", advice: Optional[str] = None) -> None:
         self.package = package
         self.expected = expected
         self.actual = actual
         self.source = source
         super().__init__(
-            f"{package}: SHA-512 does not match the lock file.\n"
+            f"{package}: SHA-512 does not match {recorded_in}.\n"
             f"  expected: {expected}\n"
             f"  received: {actual}\n"
             f"  source:   {source}\n"
-            "The package changed since it was locked, or the source serves a different file. "
-            "If the change is intended, delete its entry from the lock file and bootstrap again."
+            + (advice or "The package changed since it was locked, or the source serves a different file. "
+               "If the change is intended, delete its entry from the lock file and bootstrap again.")
         )
 
 

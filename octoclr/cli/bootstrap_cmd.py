@@ -24,6 +24,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--framework", metavar="TFM", help="target framework, e.g. net48 or netstandard2.0 (default: what the runtime needs)")
     parser.add_argument("--runtime", choices=("auto", "mono", "coreclr", "netfx"), help="runtime the assemblies are for (default: $OCTOCLR_RUNTIME, else auto)")
     parser.add_argument("--offline", action="store_true", help="use only the cache; verify it against the lock file")
+    parser.add_argument("--repair", action="store_true",
+                        help="replace cache entries whose files changed since they were extracted (done anyway when "
+                             "online; with --offline, from the cached .nupkg)")
     parser.add_argument("--prerelease", action="store_true", help="allow prerelease versions")
     parser.add_argument("--lock-file", metavar="P",
                         help="lock file path (default: $OCTOCLR_LOCK_FILE, else octoclr.lock.json at the root of "
@@ -59,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
         quiet=args.quiet or args.json or args.print_powershell,
         package_id=args.package,
         prerelease=args.prerelease,
+        # Asked to bootstrap, online, a damaged cache entry is replaced rather than refused.
+        repair=args.repair or not args.offline,
     )
     if args.print_powershell:
         sys.stdout.write(result.powershell())

@@ -130,3 +130,27 @@ def test_unreachable_source_is_one_line_and_a_nonzero_exit(env, tmp_path):
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("octoclr: error:")
+
+
+def test_load_refuses_a_cached_dll_replaced_by_another_build(python, env, runtime_name, tmp_path):
+    bootstrapped = octoclr_cli("bootstrap", "--quiet", "--json", env=env, cwd=tmp_path)
+    assert bootstrapped.returncode == 0, bootstrapped.stderr
+    dll = Path(next(a for a in json.loads(bootstrapped.stdout)["assemblies"] if a.endswith("Octopus.Client.dll")))
+    dll.write_bytes(dll.read_bytes() + b"\0another build")
+    result = python(
+        """
+        import octoclr
+        from octoclr.errors import IntegrityError
+        try:
+            octoclr.load()
+        except IntegrityError as exc:
+            print("refused:", exc)
+        """,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "refused:" in result.stdout and "Octopus.Client.dll" in result.stdout
+    repaired = octoclr_cli("bootstrap", "--quiet", env=env, cwd=tmp_path)
+    assert repaired.returncode == 0, repaired.stderr
+    assert not dll.read_bytes().endswith(b"another build")
