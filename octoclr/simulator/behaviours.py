@@ -695,42 +695,6 @@ class Backend:
                                StatusSummary="Octopus was able to connect to the machine (simulated).")
                 self._save(coll, machine, None)
 
-    # --- tenants -------------------------------------------------------------------------------
-
-    def _check_project_environments(self, tenant: dict[str, Any]) -> None:
-        """ProjectEnvironments maps project ids to environment ids; all of them must exist in the space."""
-        mapping = tenant.get("ProjectEnvironments")
-        if not isinstance(mapping, dict):
-            raise validation_failed(["ProjectEnvironments must be an object of project id -> environment ids."])
-        errors, canonical = [], {}
-        space_id = tenant.get("SpaceId")
-        for project_id, environment_ids in mapping.items():
-            project = self.store.get("projects", str(project_id))
-            if project is None or project.space_id != space_id:
-                errors.append(f"The project '{project_id}' in ProjectEnvironments does not exist in space {space_id}.")
-                continue
-            if not isinstance(environment_ids, list):
-                errors.append(f"ProjectEnvironments['{project_id}'] must be a list of environment ids.")
-                continue
-            resolved = []
-            for environment_id in environment_ids:
-                environment = self.store.get("environments", str(environment_id))
-                if environment is None or environment.space_id != space_id:
-                    errors.append(f"The environment '{environment_id}' in ProjectEnvironments does not exist "
-                                  f"in space {space_id}.")
-                else:
-                    resolved.append(environment.id)
-            canonical[project.id] = resolved
-        if errors:
-            raise validation_failed(errors)
-        tenant["ProjectEnvironments"] = canonical
-
-    def _before_create_tenants(self, tenant: dict[str, Any], actor: Optional[str]) -> None:
-        self._check_project_environments(tenant)
-
-    def _before_modify_tenants(self, tenant: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
-        self._check_project_environments(tenant)
-
     # --- libraries ------------------------------------------------------------------------
 
     def _assign_libraryvariablesets(self, library: dict[str, Any]) -> None:

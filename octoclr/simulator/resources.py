@@ -272,14 +272,6 @@ COLLECTIONS: tuple[Collection, ...] = (
         sensitive=("Variables[].Value",),
     ),
     Collection(
-        "tenants", "Tenants", "Tenants", "Tenant",
-        query=("skip", "projectId", "name", "tags", "take", "ids", "partialName"),
-        defaults={"Name": None, "Description": "", "TenantTags": [], "ProjectEnvironments": {},
-                  "ClonedFromTenantId": None},
-        links={"Variables": "{self}/variables", "Logo": "{self}/logo", "Web": "/app#/{space}/tenants/{id}"},
-        filters={"tags": "TenantTags", "projectId": "ProjectEnvironments"},
-    ),
-    Collection(
         "libraryvariablesets", "LibraryVariables", "LibraryVariableSets", "LibraryVariableSet",
         query=("skip", "contentType", "take", "ids", "partialName"),
         defaults={"Name": None, "Description": "", "VariableSetId": None, "ContentType": "Variables",
