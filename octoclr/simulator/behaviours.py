@@ -579,39 +579,7 @@ class Backend:
         if not team.get("CanBeDeleted", True):
             raise BadRequest(f"The team '{team.get('Name')}' is built in and cannot be deleted.")
 
-    # --- projects, channels, releases ---------------------------------------------------
-
-    def _before_create_projects(self, project: dict[str, Any], actor: Optional[str]) -> None:
-        if isinstance(project.get("Name"), str) and not project.get("Slug"):
-            project["Slug"] = slugify(project["Name"])
-
-    def _assign_projects(self, project: dict[str, Any]) -> None:
-        project["DeploymentProcessId"] = f"deploymentprocess-{project['Id']}"
-        project["VariableSetId"] = f"variableset-{project['Id']}"
-
-    def _after_create_projects(self, project: dict[str, Any], actor: Optional[str], incoming: dict[str, Any]) -> None:
-        space_id = project["SpaceId"]
-        self._put_child("deploymentprocesses", {"Id": project["DeploymentProcessId"], "SpaceId": space_id,
-                                                "ProjectId": project["Id"]}, actor)
-        self._put_child("variables", {"Id": project["VariableSetId"], "SpaceId": space_id,
-                                      "OwnerId": project["Id"]}, actor)
-        self._put_child("channels", {"Name": "Default", "IsDefault": True, "SpaceId": space_id,
-                                     "ProjectId": project["Id"], "LifecycleId": None}, actor)
-
-    def _before_modify_projects(self, project: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
-        for key in ("DeploymentProcessId", "VariableSetId"):
-            project[key] = stored[key]
-
-    def _before_delete_projects(self, project: dict[str, Any], actor: Optional[str]) -> None:
-        for path in ("deployments", "releases", "channels", "projecttriggers"):
-            for row in self.store.rows(path, project["SpaceId"]):
-                if (row.resource().get("ProjectId") or "").lower() == project["Id"].lower():
-                    self.store.delete(path, row.id)
-        for path, prefix in (("deploymentprocesses", project["DeploymentProcessId"]),
-                             ("variables", project["VariableSetId"])):
-            for row in self.store.rows(path, project["SpaceId"]):
-                if row.id.lower() == prefix.lower() or row.id.lower().startswith(prefix.lower() + "-s-"):
-                    self.store.delete(path, row.id)
+    # --- channels ---------------------------------------------------
 
     def _before_create_channels(self, channel: dict[str, Any], actor: Optional[str]) -> None:
         if channel.get("IsDefault") and channel.get("ProjectId"):
