@@ -122,6 +122,7 @@ def bootstrap(
     package_id: str = "Octopus.Client",
     prerelease: bool = False,
     repair: bool = False,
+    download_deadline: Optional[float] = None,
 ) -> BootstrapResult:
     """Fetch ``package_id`` and what it depends on for ``runtime`` (or ``framework``).
 
@@ -133,6 +134,8 @@ def bootstrap(
     one in force otherwise. Every cached file is checked against the hash recorded when it
     was extracted: a changed one raises :class:`~octoclr.errors.IntegrityError`, unless
     ``repair``, which replaces the entry from the cached .nupkg (or, online, a new download).
+    ``download_deadline`` is how many seconds one download may take in all (default:
+    ``OCTOCLR_DOWNLOAD_DEADLINE``, else 600), beside the timeout of each read.
     Raises a :class:`~octoclr.errors.BootstrapError` subclass, leaving the cache as it was.
     """
     runtime_name = _runtime_name(runtime, framework)
@@ -155,9 +158,9 @@ def bootstrap(
 
     downloader = None
     if not offline:
-        from octoclr.nuget.download import Downloader
+        from octoclr.nuget.download import Downloader, HttpSettings
 
-        downloader = Downloader(quiet=quiet)
+        downloader = Downloader(HttpSettings.from_environment(download_deadline), quiet=quiet)
     try:
         package_source: PackageSource = _CacheOnlySource(cache) if offline else open_source(spec, downloader)
         resolver = _Resolver(package_id, requirement, prerelease, target, runtime_name, package_source, cache, lock,

@@ -33,6 +33,8 @@ def register(subparsers: Any) -> None:
                              "the project the current folder is in; none outside a project)")
     parser.add_argument("--lock", action="store_true",
                         help="lock what is installed: in the project's lock file, or ./octoclr.lock.json outside a project")
+    parser.add_argument("--download-deadline", metavar="SECONDS", type=float,
+                        help="how long one download may take in all (default: $OCTOCLR_DOWNLOAD_DEADLINE, else 600)")
     parser.add_argument("--cache-dir", metavar="D", help="cache folder (default: $OCTOCLR_CACHE_DIR, else the user cache folder)")
     parser.add_argument("--package", default="Octopus.Client", help=argparse.SUPPRESS)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
@@ -64,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         prerelease=args.prerelease,
         # Asked to bootstrap, online, a damaged cache entry is replaced rather than refused.
         repair=args.repair or not args.offline,
+        download_deadline=args.download_deadline,
     )
     if args.print_powershell:
         sys.stdout.write(result.powershell())

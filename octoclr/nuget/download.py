@@ -2,8 +2,11 @@
 a progress bar on a terminal, and a SHA-512 computed while the bytes stream to disk.
 
 Settings come from arguments or the environment: ``OCTOCLR_HTTP_TIMEOUT`` (seconds per
-connect/read, default 30), ``OCTOCLR_HTTP_RETRIES`` (default 3) and
-``OCTOCLR_HTTP_BACKOFF`` (first pause in seconds, doubled each retry, default 0.5).
+connect/read, default 30), ``OCTOCLR_HTTP_RETRIES`` (default 3),
+``OCTOCLR_HTTP_BACKOFF`` (first pause in seconds, doubled each retry, default 0.5) and
+``OCTOCLR_DOWNLOAD_DEADLINE`` (seconds one request may take in all, retries included,
+default 600). The timeout bounds each read; the deadline bounds the whole: a feed that
+sends a byte now and then never trips the first, and always trips the second.
 Proxies: httpx reads ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` (``trust_env``).
 """
 
@@ -37,18 +40,27 @@ def _env_number(name: str, default: float) -> float:
         return default
 
 
+DEADLINE_ENV = "OCTOCLR_DOWNLOAD_DEADLINE"
+
+
 @dataclass(frozen=True)
 class HttpSettings:
     timeout: float = 30.0
     retries: int = 3
     backoff: float = 0.5
+    deadline: float = 600.0  # a 10 MB client over a slow link takes well under this
 
     @classmethod
-    def from_environment(cls) -> "HttpSettings":
+    def from_environment(cls, deadline: Optional[float] = None) -> "HttpSettings":
+        chosen = deadline if deadline is not None else _env_number(DEADLINE_ENV, cls.deadline)
+        if not chosen > 0:
+            raise FeedError(f"The download deadline must be a number of seconds above 0, not {chosen!r} "
+                            f"(--download-deadline or {DEADLINE_ENV}).")
         return cls(
             timeout=_env_number("OCTOCLR_HTTP_TIMEOUT", cls.timeout),
             retries=int(_env_number("OCTOCLR_HTTP_RETRIES", cls.retries)),
             backoff=_env_number("OCTOCLR_HTTP_BACKOFF", cls.backoff),
+            deadline=chosen,
         )
 
 
@@ -67,6 +79,28 @@ class _Retryable(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class _Deadline:
+    """When one request (all its attempts) must be done by."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.started = time.monotonic()
+        self.at = self.started + seconds
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    def passed(self) -> bool:
+        return self.remaining() <= 0
+
+    def error(self, url: str, what: str, progress: str = "") -> FeedError:
+        return FeedError(
+            f"Could not {what} from {url}: it did not finish within the deadline of {self.seconds:g} s"
+            f"{progress}. The feed is too slow or stalled. Try again later, give more time with "
+            f"--download-deadline or {DEADLINE_ENV}, or use a local folder of .nupkg files with --source."
+        )
 
 
 def sha512_base64(digest: "hashlib._Hash") -> str:
@@ -133,14 +167,17 @@ class Downloader:
     def close(self) -> None:
         self._client.close()
 
-    def _with_retries(self, url: str, what: str, operation: Callable[[], T]) -> T:
+    def _with_retries(self, url: str, what: str, operation: Callable[[_Deadline], T]) -> T:
         import httpx
 
+        deadline = _Deadline(self.settings.deadline)
         attempts = max(1, self.settings.retries + 1)
         for attempt in range(1, attempts + 1):
             try:
-                return operation()
+                return operation(deadline)
             except (httpx.TransportError, _Retryable) as exc:
+                if deadline.passed():
+                    raise deadline.error(url, what) from None
                 reason = exc.reason if isinstance(exc, _Retryable) else _describe_transport_error(exc, self.settings.timeout)
                 if attempt == attempts:
                     raise FeedError(
@@ -149,9 +186,17 @@ class Downloader:
                         "or use a local folder of .nupkg files with --source, or --offline to use the cache."
                     ) from None
                 pause = self.settings.backoff * (2 ** (attempt - 1))
+                if pause >= deadline.remaining():
+                    raise deadline.error(url, what, f" ({reason})") from None
                 log.info("%s: %s; retrying in %.1f s", url, reason, pause)
                 time.sleep(pause)
         raise AssertionError("unreachable")
+
+    def _timeout(self, deadline: _Deadline) -> "httpx.Timeout":
+        """Each read waits at most the timeout, and never past the deadline."""
+        import httpx
+
+        return httpx.Timeout(max(0.01, min(self.settings.timeout, deadline.remaining())))
 
     @staticmethod
     def _check_status(response: "httpx.Response", url: str, what: str) -> None:
@@ -165,56 +210,75 @@ class Downloader:
                 "Check the source address; feeds that need credentials are not supported, use a local folder instead."
             )
 
+    def _stream(self, url: str, what: str, deadline: _Deadline, sink: Callable[[bytes], None],
+                progress: Optional[_Progress] = None) -> int:
+        """GET ``url`` into ``sink`` chunk by chunk as the bytes arrive, within the deadline; the byte count."""
+        size = 0
+        with self._client.stream("GET", url, timeout=self._timeout(deadline)) as response:
+            self._check_status(response, url, what)
+            expected = response.headers.get("Content-Length")
+            total = int(expected) if expected and expected.isdigit() else None
+            if progress is not None:
+                progress.total = total
+            for chunk in response.iter_bytes():  # no chunk size: each read is seen, so the deadline is checked
+                sink(chunk)
+                size += len(chunk)
+                if progress is not None:
+                    progress.update(len(chunk))
+                if deadline.passed():
+                    shown = f" ({size} of {total} bytes received)" if total else f" ({size} bytes received)"
+                    raise deadline.error(url, what, shown)
+            if total is not None and size != total:
+                raise _Retryable(f"the download was cut short ({size} of {total} bytes)")
+        return size
+
+    def _get_bytes(self, url: str, what: str) -> bytes:
+        def attempt(deadline: _Deadline) -> bytes:
+            parts: list = []
+            self._stream(url, what, deadline, parts.append)
+            return b"".join(parts)
+
+        return self._with_retries(url, what, attempt)
+
     def get_json(self, url: str, what: str = "read the feed") -> Any:
         """GET and decode JSON; :class:`NotFound` on 404, :class:`FeedError` when it cannot be had."""
+        import json
 
-        def attempt() -> Any:
-            response = self._client.get(url)
-            self._check_status(response, url, what)
-            try:
-                return response.json()
-            except ValueError:
-                raise FeedError(
-                    f"{url} did not answer JSON; is it a NuGet v3 service index (ending in /index.json)?"
-                ) from None
-
-        return self._with_retries(url, what, attempt)
+        body = self._get_bytes(url, what)
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise FeedError(
+                f"{url} did not answer JSON; is it a NuGet v3 service index (ending in /index.json)?"
+            ) from None
 
     def get_text(self, url: str, what: str = "read the feed") -> str:
-        def attempt() -> str:
-            response = self._client.get(url)
-            self._check_status(response, url, what)
-            return response.text
-
-        return self._with_retries(url, what, attempt)
+        return self._get_bytes(url, what).decode("utf-8", errors="replace")
 
     def download(self, url: str, destination: Path, label: str) -> Downloaded:
-        """Stream ``url`` into ``destination``, hashing as it goes; refuse a body cut short."""
-        destination = Path(destination)
+        """Stream ``url`` into ``destination``, hashing as it goes; refuse a body cut short or too slow.
 
-        def attempt() -> Downloaded:
+        Whatever fails, no partial file is left behind.
+        """
+        destination = Path(destination)
+        what = f"download {label}"
+
+        def attempt(deadline: _Deadline) -> Downloaded:
             digest = hashlib.sha512()
-            size = 0
-            with self._client.stream("GET", url) as response:
-                self._check_status(response, url, f"download {label}")
-                expected = response.headers.get("Content-Length")
-                total = int(expected) if expected and expected.isdigit() else None
-                progress = _Progress(f"Downloading {label}", total, enabled=not self.quiet and sys.stderr.isatty())
-                try:
-                    with open(destination, "wb") as sink:
-                        for chunk in response.iter_bytes(1 << 16):
-                            sink.write(chunk)
-                            digest.update(chunk)
-                            size += len(chunk)
-                            progress.update(len(chunk))
-                finally:
-                    progress.close()
-                if total is not None and size != total:
-                    raise _Retryable(f"the download was cut short ({size} of {total} bytes)")
+            progress = _Progress(f"Downloading {label}", None, enabled=not self.quiet and sys.stderr.isatty())
+            try:
+                with open(destination, "wb") as sink:
+                    def write(chunk: bytes) -> None:
+                        sink.write(chunk)
+                        digest.update(chunk)
+
+                    size = self._stream(url, what, deadline, write, progress)
+            finally:
+                progress.close()
             return Downloaded(destination, sha512_base64(digest), size)
 
         try:
-            return self._with_retries(url, f"download {label}", attempt)
+            return self._with_retries(url, what, attempt)
         except BaseException:
             destination.unlink(missing_ok=True)
             raise

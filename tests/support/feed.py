@@ -7,6 +7,7 @@
         feed.fail(".nupkg", status=500)   # next matching request answers 500 (then normally)
         feed.hang("index.json")           # next matching request never answers (until stop)
         feed.truncate(".nupkg")           # next matching download stops halfway
+        feed.dribble(".nupkg", 2.0)       # matching downloads send one byte every 2 s
         feed.tamper("octopus.client.8")   # matching downloads serve changed bytes from now on
         feed.count("/octopus.client/8.2.0/")  # how many requests matched
 
@@ -24,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-_FAULTS = ("status", "hang", "truncate", "tamper")
+_FAULTS = ("status", "hang", "truncate", "tamper", "dribble")
 
 
 def _nuspec_identity(path: Path) -> Tuple[str, str]:
@@ -37,8 +38,8 @@ def _nuspec_identity(path: Path) -> Tuple[str, str]:
 
 
 class _Fault:
-    def __init__(self, kind: str, pattern: str, times: Optional[int], status: int = 500) -> None:
-        self.kind, self.pattern, self.times, self.status = kind, pattern, times, status
+    def __init__(self, kind: str, pattern: str, times: Optional[int], status: int = 500, interval: float = 0.0) -> None:
+        self.kind, self.pattern, self.times, self.status, self.interval = kind, pattern, times, status, interval
 
 
 class NuGetTestFeed:
@@ -88,6 +89,10 @@ class NuGetTestFeed:
 
     def tamper(self, pattern: str, times: Optional[int] = None) -> None:
         self._arm(_Fault("tamper", pattern, times))
+
+    def dribble(self, pattern: str, interval: float = 2.0, times: Optional[int] = None) -> None:
+        """Answer at once, then send the body one byte every ``interval`` seconds (each read is quick enough)."""
+        self._arm(_Fault("dribble", pattern, times, interval=interval))
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -190,6 +195,21 @@ class NuGetTestFeed:
         if fault and fault.kind == "tamper":
             middle = len(body) // 2
             body = body[:middle] + bytes([body[middle] ^ 0xFF]) + body[middle + 1:]
+        if fault and fault.kind == "dribble":
+            handler.send_response(200)
+            handler.send_header("Content-Type", content_type)
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            try:
+                for index in range(len(body)):
+                    handler.wfile.write(body[index:index + 1])
+                    handler.wfile.flush()
+                    if self._stopping.wait(fault.interval):
+                        break
+            except OSError:  # the client gave up: what the fault is for
+                pass
+            handler.close_connection = True
+            return
         if fault and fault.kind == "truncate":
             handler.send_response(200)
             handler.send_header("Content-Type", content_type)
