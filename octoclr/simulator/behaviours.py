@@ -660,7 +660,8 @@ class Backend:
                         environment in (e.lower() for e in machine.get("EnvironmentIds", [])) if environment else True)
             if in_scope and not machine.get("IsDisabled"):
                 machine.update(HealthStatus="Healthy", Status="Online", HasLatestCalamari=True,
-                               StatusSummary="Octopus was able to connect to the machine (simulated).")
+                               StatusSummary="Octopus was able to connect to the machine (simulated).",
+                               **_reported_shell(machine))
                 self._save(coll, machine, None)
 
     # --- libraries ------------------------------------------------------------------------
@@ -687,6 +688,16 @@ class Backend:
         for row in self.store.rows("machines", space_id):
             roles.update(r for r in row.resource().get("Roles", []) if isinstance(r, str))
         return sorted(roles, key=str.lower)
+
+
+def _reported_shell(machine: dict[str, Any]) -> dict[str, str]:
+    """What a health check learns of a machine's system and shell: Linux and Bash over SSH, else Windows."""
+    style = (machine.get("Endpoint") or {}).get("CommunicationStyle")
+    if style == "Ssh":
+        return {"OperatingSystem": "Linux", "ShellName": "Bash", "ShellVersion": "5.0"}
+    if style in ("TentaclePassive", "TentacleActive"):
+        return {"OperatingSystem": "Microsoft Windows Server 2019", "ShellName": "PowerShell", "ShellVersion": "5.1"}
+    return {}
 
 
 def _guid() -> str:

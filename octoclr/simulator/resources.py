@@ -122,26 +122,6 @@ COLLECTIONS: tuple[Collection, ...] = (
     ),
     # --- space level -------------------------------------------------------------------
     Collection(
-        "environments", "Environments", "Environments", "Environment",
-        query=("name", "skip", "ids", "take", "partialName"),
-        defaults={"Name": None, "Description": "", "SortOrder": 0, "UseGuidedFailure": False,
-                  "AllowDynamicInfrastructure": False, "ExtensionSettings": []},
-        links={"Machines": "{self}/machines{?skip,take,partialName,roles,isDisabled,healthStatuses,commStyles,"
-                           "tenantIds,tenantTags}",
-               "SinglyScopedVariableDetails": "{self}/singlyScopedVariableDetails",
-               "Metadata": "{self}/metadata", "Web": "/app#/{space}/infrastructure/environments/{id}"},
-        sort_field="SortOrder",
-        blocked_by=(("machines", "EnvironmentIds"),),
-    ),
-    Collection(
-        "workerpools", "WorkerPools", "WorkerPools", "WorkerPool",
-        query=("name", "skip", "ids", "take", "partialName"),
-        defaults={"Name": None, "Description": "", "IsDefault": False, "SortOrder": 0,
-                  "WorkerPoolType": "StaticWorkerPool", "CanAddWorkers": True},
-        links={"Workers": "{self}/workers{?skip,take}"},
-        sort_field="SortOrder",
-    ),
-    Collection(
         "machinepolicies", "MachinePolicies", "MachinePolicies", "MachinePolicy",
         defaults={
             "Name": None, "Description": "", "IsDefault": False,

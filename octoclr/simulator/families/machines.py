@@ -173,3 +173,74 @@ async def discover_machine(call: Call) -> Any:
 @family.route("GET", "workers/discover")
 async def discover_worker(call: Call) -> Any:
     return _discover(call, {"WorkerPoolIds": [], "SpaceId": call.space()})
+
+
+# --- what the machines of an environment or pool add up to ------------------------------------
+
+HEALTH_STATUSES = ("Healthy", "Unavailable", "Unknown", "HasWarnings", "Unhealthy")
+
+
+def summarise(machines: list[dict[str, Any]], tenanted: bool = True) -> dict[str, Any]:
+    """The counts a real server's environment and worker pool summaries carry, for these machines."""
+    health = {status: 0 for status in HEALTH_STATUSES}
+    endpoints = {style: 0 for style in ENDPOINT_STYLES}
+    tenants: dict[str, int] = {}
+    tags: dict[str, int] = {}
+    disabled = 0
+    for machine in machines:
+        if machine.get("IsDisabled"):
+            disabled += 1
+        status = str(machine.get("HealthStatus") or "Unknown")
+        health[status] = health.get(status, 0) + 1
+        style = str((machine.get("Endpoint") or {}).get("CommunicationStyle") or "None")
+        endpoints[style] = endpoints.get(style, 0) + 1
+        for tenant_id in machine.get("TenantIds") or []:
+            tenants[tenant_id] = tenants.get(tenant_id, 0) + 1
+        for tag in machine.get("TenantTags") or []:
+            tags[tag] = tags.get(tag, 0) + 1
+    summary: dict[str, Any] = {
+        "TotalMachines": len(machines), "TotalDisabledMachines": disabled,
+        "MachineHealthStatusSummaries": health, "MachineEndpointSummaries": endpoints,
+        "TentacleUpgradesRequired": False,
+        "MachineIdsForCalamariUpgrade": [m["Id"] for m in machines if m.get("HasLatestCalamari") is False],
+        "MachineIdsForTentacleUpgrade": [],
+    }
+    if tenanted:
+        summary.update(MachineTenantSummaries=tenants, MachineTenantTagSummaries=tags)
+    return summary
+
+
+def _distinct(call: Call, path: str, field: str) -> list[str]:
+    values = {str(row.resource().get(field)) for row in call.backend.store.rows(path, call.space())
+              if row.resource().get(field) not in (None, "", "Unknown")}
+    return sorted(values, key=str.lower)
+
+
+@family.route("GET", "machines/operatingsystem/names/all")
+async def _machine_systems(call: Call) -> Any:
+    return _distinct(call, "machines", "OperatingSystem")
+
+
+@family.route("GET", "machines/operatingsystem/shells/all")
+async def _machine_shells(call: Call) -> Any:
+    return _distinct(call, "machines", "ShellName")
+
+
+@family.route("GET", "workers/operatingsystem/names/all")
+async def _worker_systems(call: Call) -> Any:
+    return _distinct(call, "workers", "OperatingSystem")
+
+
+@family.route("GET", "workers/operatingsystem/shells/all")
+async def _worker_shells(call: Call) -> Any:
+    return _distinct(call, "workers", "ShellName")
+
+
+@family.route("GET", "machinepolicies/template")
+async def _policy_template(call: Call) -> Any:
+    """A new machine policy with the server's default settings, for a client to fill in and create."""
+    from octoclr.simulator import resources
+
+    template = resources.BY_PATH["machinepolicies"].new_defaults()
+    return {"Id": None, "SpaceId": call.space(), **{k: v for k, v in template.items() if k != "Id"},
+            "LastModifiedOn": None, "LastModifiedBy": None, "Links": {}}

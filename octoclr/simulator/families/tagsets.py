@@ -12,7 +12,8 @@ import re
 from typing import TYPE_CHECKING, Any, Optional
 
 from octoclr.simulator.exceptions import validation_failed
-from octoclr.simulator.families.base import Family
+from octoclr.simulator.families.base import SPACE, Call, Family
+from octoclr.simulator.families.ordering import reorder
 from octoclr.simulator.resources import Collection
 
 if TYPE_CHECKING:
@@ -65,3 +66,8 @@ def _new_set(backend: "Backend", tag_set: dict[str, Any]) -> None:
 @family.hook("before_modify", "tagsets")
 def _changed_set(backend: "Backend", tag_set: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
     _name_tags(tag_set, stored)
+
+
+@family.route("PUT", "tagsets/sortorder", scope=SPACE)
+async def _sort(call: Call) -> Any:
+    return reorder(call.backend, TAGSETS, call.space(), await call.json(), call.actor)
