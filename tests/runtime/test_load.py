@@ -126,10 +126,15 @@ def test_print_powershell_gives_add_type_lines_in_load_order(env, tmp_path):
 
 
 def test_unreachable_source_is_one_line_and_a_nonzero_exit(env, tmp_path):
-    result = octoclr_cli("info", env={**env, "OCTOCLR_SOURCE": "http://127.0.0.1:9/v3/index.json"}, cwd=tmp_path)
+    unreachable = {**env, "OCTOCLR_SOURCE": "http://127.0.0.1:9/v3/index.json"}
+    result = octoclr_cli("bootstrap", env=unreachable, cwd=tmp_path)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("octoclr: error:")
+    # info is what one runs when something is wrong: it says so, and succeeds.
+    described = octoclr_cli("info", env=unreachable, cwd=tmp_path)
+    assert described.returncode == 0, described.stderr
+    assert "Traceback" not in described.stderr and "not loaded: Could not read the service index" in described.stdout
 
 
 def test_load_refuses_a_cached_dll_replaced_by_another_build(python, env, runtime_name, tmp_path):
