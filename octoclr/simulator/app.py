@@ -190,8 +190,6 @@ class SimulatorApp:
             route = self._user_route(parts[1:])
             if route is not None:
                 return route
-        if head.lower() == "tasks" and len(parts) >= 3 and parts[1].lower() == "rerun":
-            return Route({"POST": self._not_simulated})
         space_id: Optional[str] = None
         rest = parts
         if _SPACE_ID.match(head):
@@ -403,9 +401,6 @@ class SimulatorApp:
                 "AuthenticationProviders": [{"Name": "Username/Password", "IdentityType": "UsernamePassword",
                                              "IsEnabled": True}], "Links": {"Self": "/api/authentication"}}))},
                          anonymous=True)
-        if tail == "tasks/tasktypes":
-            return Route({"GET": self._static(lambda: codec.dumps([
-                {"Id": name, "Name": name, "Description": name} for name in ("Deploy", "Health", "Backup")]))})
         if tail == "machineroles/all":
             async def roles(request: Request, principal: Optional[Principal]) -> Response:
                 return json_response(b.machine_roles(space_id or b.default_space_id() or ""))

@@ -606,23 +606,6 @@ class Backend:
 
     # --- variable sets and deployment processes --------------------------------------------
 
-    def _before_modify_variables(self, variables: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
-        self._versioned(variables, stored)
-        items = variables.get("Variables")
-        if not isinstance(items, list):
-            raise validation_failed(["Variables must be a list."])
-        for item in items:
-            if not isinstance(item, dict) or not isinstance(item.get("Name"), str) or not item["Name"].strip():
-                raise validation_failed(["Every variable needs a Name."])
-            item.setdefault("Id", _guid())
-            item.setdefault("Value", None)
-            item.setdefault("Description", None)
-            item.setdefault("Scope", {})
-            item.setdefault("IsEditable", True)
-            item.setdefault("Prompt", None)
-            item.setdefault("Type", "String")
-            item.setdefault("IsSensitive", False)  # a sensitive Value is kept by families.secrets on save
-
     @staticmethod
     def _versioned(resource: dict[str, Any], stored: dict[str, Any]) -> None:
         sent = resource.get("Version")
@@ -663,23 +646,6 @@ class Backend:
                                StatusSummary="Octopus was able to connect to the machine (simulated).",
                                **_reported_shell(machine))
                 self._save(coll, machine, None)
-
-    # --- libraries ------------------------------------------------------------------------
-
-    def _assign_libraryvariablesets(self, library: dict[str, Any]) -> None:
-        library["VariableSetId"] = f"variableset-{library['Id']}"
-
-    def _after_create_libraryvariablesets(self, library: dict[str, Any], actor: Optional[str],
-                                          incoming: dict[str, Any]) -> None:
-        self._put_child("variables", {"Id": library["VariableSetId"], "SpaceId": library["SpaceId"],
-                                      "OwnerId": library["Id"]}, actor)
-
-    def _before_modify_libraryvariablesets(self, library: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
-        library["VariableSetId"] = stored.get("VariableSetId")
-
-    def _before_delete_libraryvariablesets(self, library: dict[str, Any], actor: Optional[str]) -> None:
-        if library.get("VariableSetId"):
-            self.store.delete("variables", library["VariableSetId"])
 
     # --- queries behind a few non-collection links -------------------------------------------
 

@@ -208,22 +208,6 @@ COLLECTIONS: tuple[Collection, ...] = (
         links={"Project": "/api/{space}/projects/{ProjectId}", "Template": "/api/{space}/deploymentprocesses/{id}/template{?channel,releaseId}"},
     ),
     Collection(
-        "variables", "Variables", "variableset", "VariableSet",
-        query=("ids",), required=(), name_field=None, verbs=frozenset({MODIFY}),
-        defaults={"OwnerId": None, "Version": 0, "Variables": [],
-                  "ScopeValues": {"Environments": [], "Machines": [], "Actions": [], "Roles": [], "Channels": [],
-                                  "TenantTags": [], "Processes": []}},
-        sensitive=("Variables[].Value",),
-    ),
-    Collection(
-        "libraryvariablesets", "LibraryVariables", "LibraryVariableSets", "LibraryVariableSet",
-        query=("skip", "contentType", "take", "ids", "partialName"),
-        defaults={"Name": None, "Description": "", "VariableSetId": None, "ContentType": "Variables",
-                  "Templates": []},
-        links={"Variables": "/api/{space}/variables/{VariableSetId}"},
-        filters={"contentType": "ContentType"},
-    ),
-    Collection(
         "proxies", "Proxies", "Proxies", "Proxy",
         required=("Name", "Host"),
         defaults={"Name": None, "Host": None, "Port": 80, "ProxyType": "HTTP", "Username": None,

@@ -189,3 +189,25 @@ def test_the_server_keeps_a_sensitive_value_apart_and_drops_it_with_the_tenant(
     assert client.delete(tenant["Links"]["Self"]).status_code == 200
     assert backend.store.get(tenants.VALUES, tenant["Id"]) is None
     assert backend.store.secrets(tenants.VALUES, tenant["Id"]) == {}
+
+
+def test_multi_tenancy_status_and_tag_tests(api: httpx.Client) -> None:
+    assert api.get(f"{SPACE}/tenants/status").json()["Enabled"] is True
+    tag_set = api.post(f"{SPACE}/tagsets", json={"Name": "Tier", "Tags": [{"Name": "Gold"}, {"Name": "Silver"}]}).json()
+    region = api.post(f"{SPACE}/tagsets", json={"Name": "Region", "Tags": [{"Name": "EU"}]}).json()
+    assert tag_set["Id"] and region["Id"]
+    tenant = acme(api)
+    tenant["TenantTags"] = ["Tier/Gold", "Region/EU"]
+    assert put(api, tenant["Links"]["Self"], tenant).status_code == 200
+    other = api.post(f"{SPACE}/tenants", json={"Name": "Globex", "TenantTags": ["Tier/Silver"]}).json()
+
+    def test(*tags: str) -> dict:
+        return api.get(f"{SPACE}/tenants/tag-test", params={"tags": ",".join(tags)}).json()
+
+    within_a_set = test("Tier/Gold", "Tier/Silver")
+    assert within_a_set[tenant["Id"]]["IsMatched"] and within_a_set[other["Id"]]["IsMatched"]
+    across_sets = test("Tier/Silver", "Region/EU")
+    assert not across_sets[tenant["Id"]]["IsMatched"] and not across_sets[other["Id"]]["IsMatched"]
+    assert test("Tier/Gold", "Region/EU")[tenant["Id"]]["IsMatched"]
+    only = api.get(f"{SPACE}/tenants/tag-test", params={"tenantIds": other["Id"], "tags": "Tier/Silver"}).json()
+    assert list(only) == [other["Id"]]

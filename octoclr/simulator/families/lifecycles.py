@@ -82,10 +82,15 @@ def _changed_lifecycle(backend: "Backend", lifecycle: dict[str, Any], stored: di
 async def preview(call: Call) -> Any:
     """The lifecycle with each phase's environments, as the server plans deployments with it."""
     lifecycle = call.backend.find(LIFECYCLES, call.params["id"], call.space_id)
+    return {**lifecycle, "Phases": planned_phases(call.backend, lifecycle)}
+
+
+def planned_phases(backend: "Backend", lifecycle: dict[str, Any]) -> list[dict[str, Any]]:
+    """The phases deployments go through; a lifecycle without phases has one per environment of the space."""
     phases = lifecycle.get("Phases") or []
-    if not phases:
-        # A lifecycle without phases deploys to every environment of the space, one phase each.
-        phases = [{**_PHASE_DEFAULTS, "Id": f"{lifecycle['Id']}-{row.id}", "Name": row.resource().get("Name"),
-                   "OptionalDeploymentTargets": [row.id]}
-                  for row in call.backend.store.rows("environments", lifecycle.get("SpaceId"))]
-    return {**lifecycle, "Phases": phases}
+    if phases:
+        return phases
+    environments = sorted((row.resource() for row in backend.store.rows("environments", lifecycle.get("SpaceId"))),
+                          key=lambda e: (e.get("SortOrder") or 0))
+    return [{**_PHASE_DEFAULTS, "Id": f"{lifecycle['Id']}-{e['Id']}", "Name": e.get("Name"),
+             "OptionalDeploymentTargets": [e["Id"]]} for e in environments]

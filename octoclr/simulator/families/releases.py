@@ -126,12 +126,25 @@ def _snapshot_process_and_variables(backend: "Backend", release: dict[str, Any],
     release["ProjectDeploymentProcessSnapshotId"] = freeze(backend, "deploymentprocesses",
                                                            body.get("DeploymentProcessId"), actor)
     release["ProjectVariableSetSnapshotId"] = freeze(backend, "variables", body.get("VariableSetId"), actor)
+    release["LibraryVariableSetSnapshotIds"] = _freeze_libraries(backend, body, actor)
     backend._save(resources.BY_PATH["releases"], release, actor)
+
+
+def _freeze_libraries(backend: "Backend", project: dict[str, Any], actor: Optional[str]) -> list[str]:
+    """Frozen copies of the variable sets of the library sets the project includes, as a release keeps them."""
+    frozen = []
+    for library_id in project.get("IncludedLibraryVariableSetIds") or []:
+        library = backend.store.get("libraryvariablesets", library_id)
+        copy = freeze(backend, "variables", library.resource().get("VariableSetId"), actor) if library else None
+        if copy:
+            frozen.append(copy)
+    return frozen
 
 
 @family.hook("before_modify", "releases")
 def _keep_snapshots(backend: "Backend", release: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
-    for key in ("ProjectId", "ProjectDeploymentProcessSnapshotId", "ProjectVariableSetSnapshotId", "Assembled"):
+    for key in ("ProjectId", "ProjectDeploymentProcessSnapshotId", "ProjectVariableSetSnapshotId", "Assembled",
+                "LibraryVariableSetSnapshotIds"):
         release[key] = stored.get(key)
 
 
@@ -165,6 +178,7 @@ async def _snapshot_variables(call: Call) -> Any:
                                                          call.actor)
         if old and old != release["ProjectVariableSetSnapshotId"] and not _snapshot_in_use(backend, old, release["Id"]):
             backend.store.delete("variables", old)
+        release["LibraryVariableSetSnapshotIds"] = _freeze_libraries(backend, project.resource(), call.actor)
         backend._save(releases, release, call.actor)
     return backend._reread(releases, release)
 
@@ -348,3 +362,90 @@ async def _project_process_put(call: Call) -> Any:
 async def _project_process_template(call: Call) -> Any:
     return release_template(call.backend, _project_process(call), call.query("channel") or None,
                             call.query("releaseId") or None)
+
+
+# --- deployment previews: what a deployment of the release to an environment would run ----------
+
+def _target_roles(step: dict[str, Any]) -> list[str]:
+    text = (step.get("Properties") or {}).get("Octopus.Action.TargetRoles") or ""
+    return [r.strip() for r in str(text).split(",") if r.strip()]
+
+
+def preview(backend: "Backend", release: dict[str, Any], environment_id: str, tenant_id: Optional[str]) -> dict[str, Any]:
+    from octoclr.simulator.families.deployments import guided_failure
+
+    space = release["SpaceId"]
+    environment = backend.store.get("environments", environment_id)
+    if environment is None or environment.space_id != space:
+        raise NotFound(f"The environment '{environment_id}' was not found.")
+    tenant = backend.store.get("tenants", tenant_id) if tenant_id else None
+    if tenant_id and (tenant is None or tenant.space_id != space):
+        raise NotFound(f"The tenant '{tenant_id}' was not found.")
+    machines = [row.resource() for row in backend.store.rows("machines", space)
+                if environment.id in (row.resource().get("EnvironmentIds") or [])]
+    if tenant is not None:
+        machines = [m for m in machines if m.get("TenantedDeploymentParticipation") != "Untenanted"
+                    and tenant.id in (m.get("TenantIds") or [])]
+    process = backend.store.get("deploymentprocesses", release.get("ProjectDeploymentProcessSnapshotId") or "")
+    steps = []
+    for number, step in enumerate((process.resource().get("Steps") or []) if process else [], start=1):
+        roles = _target_roles(step)
+        applicable = [m for m in machines if set(roles) & set(m.get("Roles") or [])] if roles else []
+        actions = step.get("Actions") or []
+        for index, action in enumerate(actions, start=1):
+            available = [m for m in applicable if not m.get("IsDisabled") and m.get("HealthStatus") != "Unavailable"]
+            steps.append({
+                "ActionId": action.get("Id"), "ActionName": action.get("Name"),
+                "ActionNumber": str(number) if len(actions) == 1 else f"{number}.{index}",
+                "Roles": roles, "MachineNames": [m["Name"] for m in available],
+                "Machines": [{"Id": m["Id"], "Name": m["Name"], "HealthStatus": m.get("HealthStatus"),
+                              "HasLatestCalamari": m.get("HasLatestCalamari", True)} for m in available],
+                "ExcludedMachines": [],
+                "UnavailableMachines": [{"Id": m["Id"], "Name": m["Name"]} for m in applicable if m not in available],
+                "HasNoApplicableMachines": bool(roles) and not available,
+                "CanBeSkipped": not action.get("IsRequired", False), "IsDisabled": bool(action.get("IsDisabled"))})
+    variables = backend.store.get("variables", release.get("ProjectVariableSetSnapshotId") or "")
+    elements = []
+    for variable in (variables.resource().get("Variables") or []) if variables else []:
+        prompt = variable.get("Prompt")
+        if isinstance(prompt, dict):
+            elements.append({"Name": variable.get("Id"), "IsValueRequired": bool(prompt.get("Required")),
+                             "Control": {"Type": "VariableValue", "Name": variable.get("Name"),
+                                         "Label": prompt.get("Label") or variable.get("Name"),
+                                         "Description": prompt.get("Description") or "",
+                                         "Required": bool(prompt.get("Required")),
+                                         "DisplaySettings": prompt.get("DisplaySettings") or {}}})
+    project = backend.store.get("projects", release.get("ProjectId") or "")
+    notes = release.get("ReleaseNotes") or ""
+    return {"Id": None, "StepsToExecute": steps, "Form": {"Values": {}, "Elements": elements},
+            "UseGuidedFailureModeByDefault": guided_failure(
+                backend, project.resource().get("DefaultGuidedFailureMode") if project else None, environment.id, False),
+            "Changes": [{"Version": release.get("Version"), "ReleaseNotes": notes, "BuildInformation": [],
+                         "WorkItems": [], "Commits": []}],
+            "ChangesMarkdown": f"## {release.get('Version')}\n\n{notes}" if notes else "",
+            "Links": {"Self": f"/api/{space}/releases/{release['Id']}/deployments/preview/{environment.id}"
+                              + (f"/{tenant.id}" if tenant else "")}}
+
+
+@family.route("GET", "releases/{id}/deployments/preview/{environment}", scope=SPACE)
+async def _preview(call: Call) -> Any:
+    release = call.backend.find(resources.BY_PATH["releases"], call.params["id"], call.space_id)
+    return preview(call.backend, release, call.params["environment"], None)
+
+
+@family.route("GET", "releases/{id}/deployments/preview/{environment}/{tenant}", scope=SPACE)
+async def _tenant_preview(call: Call) -> Any:
+    release = call.backend.find(resources.BY_PATH["releases"], call.params["id"], call.space_id)
+    return preview(call.backend, release, call.params["environment"], call.params["tenant"])
+
+
+@family.route("POST", "releases/{id}/deployments/previews", scope=SPACE)
+async def _previews(call: Call) -> Any:
+    """Several previews at once: ``{"DeploymentPreviews": [{"EnvironmentId": …, "TenantId": …}, …]}``."""
+    release = call.backend.find(resources.BY_PATH["releases"], call.params["id"], call.space_id)
+    body = await call.json()
+    wanted = body.get("DeploymentPreviews") if isinstance(body, dict) else body
+    if not isinstance(wanted, list) or not wanted or not all(isinstance(w, dict) and w.get("EnvironmentId")
+                                                             for w in wanted):
+        raise validation_failed(["Send DeploymentPreviews: a list of {EnvironmentId, TenantId} to preview."])
+    return [preview(call.backend, release, str(w["EnvironmentId"]), w.get("TenantId")) for w in wanted]

@@ -375,7 +375,7 @@ def _finish(backend: "Backend", task: dict[str, Any], ex: dict[str, Any], state:
                 Completed=time.strftime("%A, %B %d, %Y %I:%M %p", time.gmtime(at)),
                 Duration=_duration(at - started), ErrorMessage=reason if state != "Success" else "",
                 HasWarningsOrErrors=state != "Success" or bool(ex.get("warned")), HasPendingInterruptions=False,
-                PendingInterruptionTypes=[])
+                PendingInterruptionTypes=[], CanRerun=True)
     if ex.get("waiting"):
         from octoclr.simulator.families import interruptions
 
@@ -527,3 +527,41 @@ async def _queued_behind(call: Call) -> Any:
                 (parse_time(other.get("QueueTime")) or 0) < mine and not task.get("IsCompleted"):
             ahead.append(row.body)
     return call.page("Task", ahead, f"/api/tasks/{task['Id']}/queued-behind{{?skip,take}}")
+
+
+#: The kinds of task the simulator queues and runs (``Name`` of a task), for ``…/tasks/tasktypes``.
+TASK_TYPES = (("Deploy", "Deploy a release"), ("RunbookRun", "Run a runbook"), ("Health", "Check health"),
+              ("AdHocScript", "Run a script"), ("Upgrade", "Upgrade Tentacle"), ("UpdateCalamari", "Update Calamari"),
+              ("Retention", "Apply retention policies"), ("TestEmail", "Send a test email"))
+
+
+@family.route("GET", "tasks/tasktypes")
+async def _task_types(call: Call) -> Any:
+    return [{"Id": name, "Name": label, "Links": {}} for name, label in TASK_TYPES]
+
+
+@family.route("POST", "tasks/rerun/{id}")
+async def _rerun(call: Call) -> Any:
+    """Queue a finished task again, in place: the same id, its plan run from the start, its log kept."""
+    backend = call.backend
+    backend.advance_tasks()
+    task = backend.find(TASKS, call.params["id"], call.space_id)
+    _check_task_space(task, call)
+    if not task.get("IsCompleted"):
+        raise BadRequest(f"The task '{task['Id']}' has not finished ({task.get('State')}); only a finished task "
+                         "can be run again.")
+    previous = _load(backend, task["Id"]) or new_execution(backend, task)
+    now = codec.now_iso()
+    task.update(State="Queued", IsCompleted=False, FinishedSuccessfully=False, HasBeenPickedUpByProcessor=False,
+                StartTime=None, CompletedTime=None, Completed=None, Duration="0 seconds", ErrorMessage="",
+                HasWarningsOrErrors=False, QueueTime=now, QueueTimeExpiry=None, LastUpdatedTime=now, CanRerun=False)
+    execution = new_execution(backend, task)
+    plan = previous.get("steps") or []
+    execution.update(steps=plan, guided=previous.get("guided", False), related=previous.get("related", []),
+                     activities=["Pending"] * len(plan), starts=[None] * len(plan), ends=[None] * len(plan),
+                     log=[*previous.get("log", []), *execution["log"]])
+    with backend.store.transaction():
+        backend._save(TASKS, task, call.actor)
+        _keep(backend, task["Id"], execution)
+    backend._pending[task["Id"]] = execution["eligible"]
+    return backend._reread(TASKS, task)

@@ -496,3 +496,33 @@ async def _missing(call: Call) -> Any:
             entry["MissingVariables"] = missing
         answer.append(entry)
     return answer
+
+
+# --- multi-tenancy status and tag tests ---------------------------------------------------------
+
+@family.route("GET", "tenants/status", scope=SPACE)
+async def _status(call: Call) -> Any:
+    """Multi-tenant deployments are always available (a feature switch of old servers)."""
+    return {"Id": None, "Enabled": True, "LastModifiedOn": None, "LastModifiedBy": None,
+            "Links": {"Self": f"/api/{call.space()}/tenants/status"}}
+
+
+def tag_test(tenant: dict[str, Any], tags: list[str]) -> dict[str, Any]:
+    """Whether a tenant matches a tag filter: within one tag set any tag will do, every set named must match."""
+    by_set: dict[str, list[str]] = {}
+    for tag in tags:
+        by_set.setdefault(tag.split("/", 1)[0].lower(), []).append(tag.lower())
+    held = {t.lower() for t in tenant.get("TenantTags") or []}
+    missing = [name for name, wanted in by_set.items() if not held & set(wanted)]
+    if not tags:
+        return {"IsMatched": False, "Reason": "No tags were given."}
+    if missing:
+        return {"IsMatched": False, "Reason": f"The tenant has none of the tags of tag set(s) {', '.join(missing)}."}
+    return {"IsMatched": True, "Reason": "The tenant has a tag of every tag set named."}
+
+
+@family.route("GET", "tenants/tag-test", scope=SPACE)
+async def _tag_test(call: Call) -> Any:
+    wanted = {t.lower() for t in call.query_list("tenantIds") or []}
+    tags = call.query_list("tags") or []
+    return {t["Id"]: tag_test(t, tags) for t in _space_tenants(call) if not wanted or t["Id"].lower() in wanted}
