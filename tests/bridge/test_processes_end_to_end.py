@@ -163,3 +163,66 @@ def test_a_manual_intervention_is_taken_and_submitted(octopus, repository) -> No
     task = wait_until(repository, task, lambda t: t.is_completed)
     assert str(task.state) == "Success"
     assert repository.interruptions.list(0, None, True, task.id).total_results == 0
+
+
+def test_a_projects_releases_channels_runbooks_and_snapshots_through_its_links(octopus, repository) -> None:
+    project = repository.projects.find_by_name("OctoFX Web")
+    for version in ("1.1.0", "1.2.0"):
+        repository.releases.create(octopus.model.ReleaseResource(version, project.id), False)
+    assert repository.projects.get_release_by_version(project, "1.1.0").version == "1.1.0"
+    page = repository.projects.get_releases(project, 0, 2)
+    assert [r.version for r in page.items] == ["1.2.0", "1.1.0"] and page.total_results == 3
+    assert sorted(r.version for r in repository.projects.get_all_releases(project)) == ["1.0.0", "1.1.0", "1.2.0"]
+    with pytest.raises(Exception, match="no release 9.9.9"):
+        repository.projects.get_release_by_version(project, "9.9.9")
+    assert [c.name for c in repository.projects.get_channels(project).items] == ["Default"]
+    assert [c.name for c in repository.projects.get_all_channels(project)] == ["Default"]
+
+    for name in ("Restart", "Rotate logs"):
+        runbook = octopus.model.RunbookResource()
+        runbook.name, runbook.project_id = name, project.id
+        repository.runbooks.create(runbook)
+    assert sorted(r.name for r in repository.projects.get_all_runbooks(project)) == ["Restart", "Rotate logs"]
+    assert repository.projects.get_runbooks(project, 0, 1).total_results == 2
+    runbook = repository.runbooks.find_by_name(project, "Restart")
+    snapshot = octopus.model.RunbookSnapshotResource(project.id)
+    snapshot.runbook_id, snapshot.name = runbook.id, "Snapshot A"
+    snapshot = repository.runbook_snapshots.create(snapshot)
+    assert [s.id for s in repository.projects.get_runbook_snapshots(project).items] == [snapshot.id]
+    assert repository.projects.get_runbook_snapshot_by_name(project, "Snapshot A").id == snapshot.id
+
+
+def test_the_deployment_template_of_a_release_says_where_it_can_go(octopus, repository) -> None:
+    project = repository.projects.find_by_name("OctoFX Web")
+    release = repository.projects.get_release_by_version(project, "1.0.0")
+    template = repository.releases.get_template(release)
+    assert {t.name for t in template.promote_to} >= {"Development", "Test", "Production"}
+    assert not template.is_deployment_process_modified
+    process = repository.deployment_processes.get(project)
+    script_step(octopus, process, "Added after the release")
+    repository.deployment_processes.modify(process)
+    assert repository.releases.get_template(release).is_deployment_process_modified
+
+
+def test_a_server_before_2020_3_1_runs_a_runbook_from_the_run_itself(octopus) -> None:
+    from octoclr.testing import Simulator
+
+    with Simulator(seed="demo", version="2020.2.5") as old:
+        repository = octopus.client.OctopusRepository(octopus.client.OctopusServerEndpoint(old.url, old.api_key))
+        project = repository.projects.find_by_name("OctoFX Web")
+        runbook = octopus.model.RunbookResource()
+        runbook.name, runbook.project_id = "Restart", project.id
+        runbook = repository.runbooks.create(runbook)
+        snapshot = octopus.model.RunbookSnapshotResource(project.id)
+        snapshot.runbook_id, snapshot.name = runbook.id, "Snapshot 1"
+        snapshot = repository.runbook_snapshots.create(snapshot)
+        run = octopus.model.RunbookRunResource()
+        run.environment_id, run.runbook_snapshot_id = "Environments-2", snapshot.id
+        created = repository.runbooks.run(runbook, run)
+        assert (created.environment_id, created.runbook_snapshot_id) == ("Environments-2", snapshot.id)
+        assert created.runbook_id == runbook.id and created.task_id
+        parameters = octopus.model.RunbookRunParameters()
+        parameters.environment_ids = ["Environments-1"]
+        with pytest.raises(Exception, match=r"2020\.2\.5, older than 2020\.3\.1"):
+            repository.runbooks.run(runbook, parameters)
+        assert repository.runbook_runs.find_all()[0].id == created.id

@@ -175,3 +175,10 @@ def test_a_run_through_the_snapshot_and_deleting_the_runbook(api: httpx.Client) 
     assert api.get(snapshot["Links"]["Self"]).status_code == 404
     assert api.get(posted.json()["Links"]["Self"]).status_code == 404
     assert api.get(runbook["Links"]["RunbookProcesses"]).status_code == 404
+
+
+def test_run_parameters_are_taken_from_2020_3_1_on() -> None:
+    from octoclr.simulator.families.runbooks import _takes_run_parameters
+
+    assert [_takes_run_parameters(v) for v in ("2019.12.0", "2020.3.0", "2020.3.1", "2020.3.1-beta", "2024.1.0")] \
+        == [False, False, True, True, True]

@@ -468,14 +468,34 @@ def _tenants_for(backend: "Backend", runbook: dict[str, Any], parameters: dict[s
     return unique or [None]  # type: ignore[return-value]
 
 
+#: The first server version whose ``runbooks/{id}/run`` takes run parameters and answers a list.
+RUN_PARAMETERS_SINCE = (2020, 3, 1)
+
+
+def _takes_run_parameters(version: str) -> bool:
+    """Whether a server of ``version`` takes run parameters (older ones take one runbook run)."""
+    numbers = []
+    for part in version.split("-")[0].split(".")[:3]:
+        numbers.append(int(part) if part.isdigit() else 0)
+    return tuple(numbers) >= RUN_PARAMETERS_SINCE
+
+
 @family.route("POST", "runbooks/{id}/run", scope=SPACE)
 async def _run(call: Call) -> Any:
-    """Run a runbook with ``RunbookRunParameters``: one run per environment (and tenant), as a list."""
+    """Run a runbook with ``RunbookRunParameters``: one run per environment (and tenant), as a list.
+
+    A simulator of a version before 2020.3.1 answers as such a server did: the body is one
+    runbook run (``EnvironmentId``, ``RunbookSnapshotId``…) and the answer that run.
+    """
     backend = call.backend
     runbook = backend.find(RUNBOOKS, call.params["id"], call.space_id)
     parameters = await call.json()
     if not isinstance(parameters, dict):
         raise BadRequest("The request body must be a JSON object of run parameters.")
+    with_parameters = _takes_run_parameters(backend.version)
+    if not with_parameters:
+        parameters = {**parameters, "EnvironmentIds": [], "TenantIds": [], "TenantTagNames": [],
+                      "RunbookSnapshotNameOrId": parameters.get("RunbookSnapshotId")}
     environment_ids = [e for e in parameters.get("EnvironmentIds") or [] if e]
     if parameters.get("EnvironmentId"):
         environment_ids.append(parameters["EnvironmentId"])
@@ -507,7 +527,7 @@ async def _run(call: Call) -> Any:
                     "QueueTimeExpiry": parameters.get("QueueTimeExpiry"),
                     "FormValues": parameters.get("FormValues") or {}, "DebugMode": parameters.get("DebugMode"),
                 }, call.actor))
-    return created
+    return created if with_parameters else created[0]
 
 
 @family.route("GET", "runbookSnapshots/{id}/runbookRuns", scope=SPACE)

@@ -260,6 +260,13 @@ namespace Octopus.Client
                     root.Version, minimum));
         }
 
+        /// <summary>Whether the server is at least <paramref name="minimum"/> (a local build, 0.0.0-local, counts as any).</summary>
+        public static bool ServerIsAtLeast(Model.RootResource root, string minimum)
+        {
+            var version = SemanticVersion.Parse(root.Version);
+            return version.ToString() == "0.0.0-local" || version.Release().CompareTo(SemanticVersion.Parse(minimum)) >= 0;
+        }
+
         /// <summary>How long the root document is retried on 503 or connection errors (60 s, as the real client; overridable for tests).</summary>
         public static TimeSpan RootDocumentRetryLimit
         {

@@ -358,6 +358,12 @@ namespace Octopus.Client.Model
         public List<DeploymentPromotionTarget> PromoteTo { get; set; }
     }
 
+    public class DeploymentTemplateResource : DeploymentTemplateBaseResource
+    {
+        public string DeploymentNotes { get; set; }
+        public bool IsDeploymentProcessModified { get; set; }
+    }
+
     public class ChannelResource : Resource, INamedResource, IHaveSpaceResource, IHaveSlugResource
     {
         public ChannelResource()

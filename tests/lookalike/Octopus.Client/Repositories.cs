@@ -96,6 +96,15 @@ namespace Octopus.Client.Repositories
 
     public interface IProjectRepository : IFindByName<ProjectResource>, IGet<ProjectResource>, ICreate<ProjectResource>, IModify<ProjectResource>, IDelete<ProjectResource>, IGetAll<ProjectResource>
     {
+        ResourceCollection<ReleaseResource> GetReleases(ProjectResource project, int skip = 0, int? take = null, string searchByVersion = null);
+        IReadOnlyList<ReleaseResource> GetAllReleases(ProjectResource project);
+        ReleaseResource GetReleaseByVersion(ProjectResource project, string version);
+        ResourceCollection<ChannelResource> GetChannels(ProjectResource project);
+        IReadOnlyList<ChannelResource> GetAllChannels(ProjectResource project);
+        ResourceCollection<RunbookResource> GetRunbooks(ProjectResource project, int skip = 0, int? take = null, string searchByName = null);
+        IReadOnlyList<RunbookResource> GetAllRunbooks(ProjectResource project);
+        ResourceCollection<RunbookSnapshotResource> GetRunbookSnapshots(ProjectResource project, int skip = 0, int? take = null, string searchByName = null);
+        RunbookSnapshotResource GetRunbookSnapshotByName(ProjectResource project, string name);
     }
 
     public interface ITenantRepository : IPaginate<TenantResource>, ICreate<TenantResource>, IModify<TenantResource>, IGet<TenantResource>, IDelete<TenantResource>, IFindByName<TenantResource>, IGetAll<TenantResource>
@@ -441,6 +450,52 @@ namespace Octopus.Client.Repositories
     {
         public ProjectRepository(OctopusRepository repository) : base(repository, "Projects")
         {
+        }
+
+        // A project's releases, channels, runbooks and snapshots are reached through its own links.
+        public ResourceCollection<ReleaseResource> GetReleases(ProjectResource project, int skip = 0, int? take = null, string searchByVersion = null)
+        {
+            return Client.List<ReleaseResource>(project.Link("Releases"), new { skip, take, searchByVersion });
+        }
+
+        public IReadOnlyList<ReleaseResource> GetAllReleases(ProjectResource project)
+        {
+            return Client.ListAll<ReleaseResource>(project.Link("Releases"));
+        }
+
+        public ReleaseResource GetReleaseByVersion(ProjectResource project, string version)
+        {
+            return Client.Get<ReleaseResource>(project.Link("Releases"), new { version });
+        }
+
+        public ResourceCollection<ChannelResource> GetChannels(ProjectResource project)
+        {
+            return Client.List<ChannelResource>(project.Link("Channels"));
+        }
+
+        public IReadOnlyList<ChannelResource> GetAllChannels(ProjectResource project)
+        {
+            return Client.ListAll<ChannelResource>(project.Link("Channels"));
+        }
+
+        public ResourceCollection<RunbookResource> GetRunbooks(ProjectResource project, int skip = 0, int? take = null, string searchByName = null)
+        {
+            return Client.List<RunbookResource>(project.Link("Runbooks"), new { skip, take, searchByName });
+        }
+
+        public IReadOnlyList<RunbookResource> GetAllRunbooks(ProjectResource project)
+        {
+            return Client.ListAll<RunbookResource>(project.Link("Runbooks"));
+        }
+
+        public ResourceCollection<RunbookSnapshotResource> GetRunbookSnapshots(ProjectResource project, int skip = 0, int? take = null, string searchByName = null)
+        {
+            return Client.List<RunbookSnapshotResource>(project.Link("RunbookSnapshots"), new { skip, take, searchByName });
+        }
+
+        public RunbookSnapshotResource GetRunbookSnapshotByName(ProjectResource project, string name)
+        {
+            return Client.Get<RunbookSnapshotResource>(project.Link("RunbookSnapshots"), new { name });
         }
     }
 

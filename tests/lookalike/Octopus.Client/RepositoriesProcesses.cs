@@ -25,6 +25,7 @@ namespace Octopus.Client.Repositories
         ReleaseResource Create(ReleaseResource release, bool ignoreChannelRules = false);
         ResourceCollection<DeploymentResource> GetDeployments(ReleaseResource release, int skip = 0, int? take = null);
         ReleaseResource SnapshotVariables(ReleaseResource release);
+        DeploymentTemplateResource GetTemplate(ReleaseResource release);
     }
 
     public interface IDeploymentRepository : IGet<DeploymentResource>, ICreate<DeploymentResource>, IPaginate<DeploymentResource>, IDelete<DeploymentResource>
@@ -128,6 +129,11 @@ namespace Octopus.Client.Repositories
         {
             Client.Post(release.Link("SnapshotVariables"));
             return Get(release.Id);
+        }
+
+        public DeploymentTemplateResource GetTemplate(ReleaseResource release)
+        {
+            return Client.Get<DeploymentTemplateResource>(release.Link("DeploymentTemplate"));
         }
     }
 
@@ -246,15 +252,24 @@ namespace Octopus.Client.Repositories
             return Client.Get<RunbookRunTemplateResource>(runbook.Link("RunbookRunTemplate"));
         }
 
+        // Servers from 2020.3.1 take run parameters and answer with one run per environment and
+        // tenant; older ones take the run itself and answer with it.
+        const string RunbookRunParametersSince = "2020.3.1";
+
         public RunbookRunResource Run(RunbookResource runbook, RunbookRunResource runbookRun)
         {
-            // Servers since 2020.3 take run parameters and answer with one run per environment and tenant.
-            var runs = Run(runbook, RunbookRunParameters.MapFrom(runbookRun));
-            return runs.FirstOrDefault();
+            if (!ApiVersionCheck.ServerIsAtLeast(Repository.LoadRootDocument(), RunbookRunParametersSince))
+                return Client.Post<object, RunbookRunResource>(runbook.Link("CreateRunbookRun"), runbookRun);
+            return Run(runbook, RunbookRunParameters.MapFrom(runbookRun)).FirstOrDefault();
         }
 
         public RunbookRunResource[] Run(RunbookResource runbook, RunbookRunParameters runbookRunParameters)
         {
+            var root = Repository.LoadRootDocument();
+            if (!ApiVersionCheck.ServerIsAtLeast(root, RunbookRunParametersSince))
+                throw new Octopus.Client.Exceptions.UnsupportedApiVersionException(string.Format(
+                    "This Octopus Deploy server is version {0}, older than {1}, and does not support running a runbook with RunbookRunParameters. Please update the server to {1} or newer.",
+                    root.Version, RunbookRunParametersSince));
             return Client.Post<object, RunbookRunResource[]>(runbook.Link("CreateRunbookRun"), runbookRunParameters);
         }
     }
