@@ -19,6 +19,7 @@ from octoclr.bridge.api import from_dict, namespace, to_dict, unwrap, wrap
 from octoclr.connection import connect
 from octoclr.errors import *  # noqa: F401,F403  (the error classes are public at top level)
 from octoclr.runtime import LoadedClient, load
+from octoclr.timeouts import set_timeout, timeout
 
 __version__ = "0.1.0"
 
@@ -34,6 +35,8 @@ __all__ = [
     "wrap",
     "unwrap",
     "namespace",
+    "timeout",
+    "set_timeout",
     "errors",
     *errors.__all__,
 ]

@@ -22,6 +22,7 @@
         ├── ServerError
         ├── UnsupportedServerError
         ├── OctopusConnectionError     (also ConnectionError)
+        ├── TimeoutError               (also the builtin TimeoutError) a call ran past its time limit
         └── DotNetError                any other .NET exception
 
 Each message says what happened and what to do about it. None carries a secret:
@@ -31,6 +32,7 @@ user-supplied through :func:`octoclr.secrets.redact` first.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Optional, Sequence
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "ServerError",
     "UnsupportedServerError",
     "OctopusConnectionError",
+    "TimeoutError",
     "DotNetError",
 ]
 
@@ -199,6 +202,12 @@ class UnsupportedServerError(OctopusError):
 
 class OctopusConnectionError(OctopusError, ConnectionError):
     exit_code = 11
+
+
+class TimeoutError(OctopusError, builtins.TimeoutError):  # noqa: A001  (octoclr.TimeoutError, also a builtin one)
+    """A call to the server did not finish within its time limit (octoclr's, or the client's own)."""
+
+    exit_code = 13
 
 
 class DotNetError(OctopusError):

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional
 
 import System
 
-from octoclr.bridge import reflection
+from octoclr.bridge import interruptible, reflection
 from octoclr.bridge.methods import BoundMethod, MethodGroup
 from octoclr.bridge.names import to_snake
 
@@ -87,7 +87,9 @@ def group_for(dotnet_type: Any, name: str) -> Optional[MethodGroup]:
     if key in _groups:
         return _groups[key]
     methods = [m for m in _index.get(name, []) if _applies(m, dotnet_type)]
-    group = MethodGroup(reflection.type_info(dotnet_type).full_name, methods[0].Name, methods) if methods else None
+    # Extension methods live in static classes; the object they extend decides whether they may block.
+    group = MethodGroup(reflection.type_info(dotnet_type).full_name, methods[0].Name, methods,
+                        interruptible.may_block(dotnet_type)) if methods else None
     _groups[key] = group
     return group
 

@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import clr
 import System
 
-from octoclr.bridge import conversion, reflection
+from octoclr.bridge import conversion, interruptible, reflection
 from octoclr.bridge import exceptions as _exceptions
 from octoclr.bridge import tasks as _tasks
 from octoclr.bridge.compat import UNBOUND_CALLS_WORK
@@ -85,6 +85,9 @@ class Overload:
         self.returns_task = returns is not None and clr_type(System.Threading.Tasks.Task).IsAssignableFrom(returns)
         self.streaming = returns is not None and conversion.streaming_return(method)
         self.token_index = next((p.position for p in self.parameters if p.is_token), None)
+        # Set by the group: whether a call may wait on I/O and so runs interruptibly.
+        self.blocking = False
+        self.bounds_itself = any("timeout" in p.name.lower() for p in self.parameters)
         self._binding: Any = None
         self._generic: Dict[tuple, "Overload"] = {}
 
@@ -137,7 +140,7 @@ class Overload:
             what = f"{owner}.{self.name}() argument {to_snake(parameter.name)}"
             if value is _MISSING:
                 if parameter.is_token:
-                    if self.returns_task:
+                    if self.returns_task or self.blocking:
                         source = System.Threading.CancellationTokenSource()
                         converted.append(source.Token)
                     else:
@@ -231,10 +234,13 @@ def _default_value(dotnet_type: Any) -> Any:
 class MethodGroup:
     """All overloads of one name on one type (or a type's constructors)."""
 
-    def __init__(self, owner: str, name: str, methods: Sequence[Any]) -> None:
+    def __init__(self, owner: str, name: str, methods: Sequence[Any], blocking: bool = False) -> None:
         self.owner = owner
         self.name = name
         self.overloads = [Overload(m, name) for m in methods]
+        # Task-returning methods start their work and return: only the others wait.
+        for overload in self.overloads:
+            overload.blocking = blocking and not overload.returns_task
         self._cache: Dict[Any, Overload] = {}
         # Argument types → (pythonnet binding, is static, converters or None, result conversion).
         self._fast: Dict[Tuple[type, ...], Tuple[Any, bool, Optional[List[Any]], Any]] = {}
@@ -338,6 +344,8 @@ class MethodGroup:
         for parameter, value in zip(parameters, args):
             assert parameter.target is not None
             converters.append(_fast_converter(parameter.target, type(value), f"{self.owner}.{self.name}() argument {parameter.python_name}"))
+        if overload.blocking:
+            binding = _interruptible_binding(binding, f"{self.owner}.{self.name}()", overload.bounds_itself)
         self._fast[tuple(map(type, args))] = (
             binding,
             overload.is_static,
@@ -349,7 +357,11 @@ class MethodGroup:
         if raw_self is None and not overload.is_static and not overload.is_constructor:
             raise TypeError(f"{self.owner}.{self.name} is an instance method; call it on an object")
         try:
-            result = overload.invoke(raw_self, converted)
+            if overload.blocking:
+                result = interruptible.call(overload.invoke, (raw_self, converted), source, f"{self.owner}.{self.name}()",
+                                            overload.bounds_itself)
+            else:
+                result = overload.invoke(raw_self, converted)
         except Exception as error:
             if _exceptions.is_dotnet_exception(error):
                 raise _exceptions.convert_exception(error) from None
@@ -380,6 +392,16 @@ def run_plan(plan: Tuple[Any, bool, Optional[List[Any]], Any], raw_self: Any, ar
             raise _exceptions.convert_exception(error) from None
         raise
     return True, finish(result)
+
+
+def _interruptible_binding(binding: Any, what: str, bounds_itself: bool) -> Any:
+    """``binding`` made on a worker thread, so that Ctrl-C and the time limit stop it."""
+    run = interruptible.call
+
+    def call(*args: Any) -> Any:
+        return run(binding, args, None, what, bounds_itself)
+
+    return call
 
 
 def _finisher(overload: Overload) -> Any:
@@ -484,7 +506,7 @@ def method_group(info: TypeInfo, name: str) -> MethodGroup:
     key: Any = ("methods", name)
     group = info.extras.get(key)
     if group is None:
-        group = info.extras[key] = MethodGroup(info.full_name, name, info.methods[name])
+        group = info.extras[key] = MethodGroup(info.full_name, name, info.methods[name], interruptible.may_block(info.dotnet_type))
     return group
 
 
@@ -492,7 +514,8 @@ def constructor_group(info: TypeInfo) -> MethodGroup:
     key: Any = ("constructors",)
     group = info.extras.get(key)
     if group is None:
-        group = info.extras[key] = MethodGroup(info.full_name, info.dotnet_type.Name, reflection.constructors(info.dotnet_type))
+        group = info.extras[key] = MethodGroup(info.full_name, info.dotnet_type.Name, reflection.constructors(info.dotnet_type),
+                                               interruptible.may_block(info.dotnet_type))
     return group
 
 

@@ -261,6 +261,51 @@ class PropertyDescriptor:
 _property_to_python = conversion.property_to_python
 
 
+class BlockingPropertyDescriptor(PropertyDescriptor):
+    """A property of a type whose members may block, handing out data (which it may have fetched).
+
+    pythonnet keeps the GIL inside a property getter, so the getter runs as a method
+    (``PropertyInfo.GetValue``, during which the GIL is free) on a worker thread of
+    :mod:`octoclr.bridge.interruptible`: Ctrl-C and the time limit stop it.
+    """
+
+    __slots__ = ("_info", "_what")
+
+    def __init__(self, entry: PropertyEntry, owner_name: str, info: Any) -> None:
+        super().__init__(entry, owner_name)
+        self._info = info
+        self._what = f"{owner_name}.{entry.name}"
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return super().__get__(instance, owner)
+        from octoclr.bridge import interruptible
+        from octoclr.bridge.exceptions import convert_exception, is_dotnet_exception
+
+        try:
+            value = interruptible.call(self._info.GetValue, (instance._raw, None), None, self._what)
+        except Exception as error:
+            if is_dotnet_exception(error):
+                raise convert_exception(error) from None
+            raise
+        return _property_to_python(value)
+
+
+def _property_descriptor(entry: PropertyEntry, owner_name: str, blocking_owner: bool) -> PropertyDescriptor:
+    """A service handing out another service is wiring (read directly); handing out data, it may fetch it."""
+    from octoclr.bridge import interruptible
+
+    if not blocking_owner or entry.is_field or entry.is_static or not entry.readable or interruptible.may_block(entry.dotnet_type):
+        return PropertyDescriptor(entry, owner_name)
+    try:
+        info = entry.declaring_type.GetProperty(entry.name)
+    except Exception:  # hidden by a property of the same name: keep pythonnet's own getter
+        info = None
+    if info is None or info.GetIndexParameters().Length:
+        return PropertyDescriptor(entry, owner_name)
+    return BlockingPropertyDescriptor(entry, owner_name, info)
+
+
 class MethodDescriptor:
     """A .NET method group on a proxy class; binds to the instance (or class, for static methods)."""
 
@@ -323,8 +368,11 @@ def _create(dotnet_type: Any) -> type:
     }
     setters: Dict[str, Any] = {}
     descriptors: Dict[str, Any] = {}
+    from octoclr.bridge.interruptible import may_block
+
+    blocking = may_block(dotnet_type)
     for name, entry in info.properties.items():
-        descriptors[name] = PropertyDescriptor(entry, info.full_name)
+        descriptors[name] = _property_descriptor(entry, info.full_name, blocking)
     for name in info.methods:
         group = method_group(info, name)
         if plain_function_suits(group):

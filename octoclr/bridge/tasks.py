@@ -13,15 +13,18 @@ Failures arrive as the classes of :mod:`octoclr.errors`, never as ``AggregateExc
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any, Dict, Generator, Optional
 
 import System
 from System.Threading.Tasks import Task, TaskContinuationOptions, TaskStatus
 
+from octoclr import errors, timeouts
 from octoclr.bridge import conversion
 from octoclr.bridge.compat import UNBOUND_CALLS_WORK
 
 _continue_with: Any = None
+_SLICE = 0.1  # seconds between two looks at pending signals while waiting
 
 
 def _continuation_binding() -> Any:
@@ -59,14 +62,31 @@ class DotNetTask:
         return True
 
     def result(self, timeout: Optional[float] = None) -> Any:
-        """Wait for the task (releasing the GIL) and return its converted result."""
+        """Wait for the task and return its converted result.
+
+        The wait goes in short slices of ``Task.Wait(milliseconds)`` (a method: the GIL is
+        free meanwhile), so that Ctrl-C stops it; ``timeout`` defaults to the limit of
+        :mod:`octoclr.timeouts`. On either, the task is cancelled where it took a token.
+        """
         from octoclr.bridge.exceptions import convert_exception, is_dotnet_exception
 
+        limit = timeouts.current_timeout() if timeout is None else timeout
+        deadline = None if limit is None else time.monotonic() + limit
+        task = self._task
         try:
-            if timeout is None:
-                self._task.Wait()
-            elif not self._task.Wait(System.TimeSpan.FromTicks(int(timeout * 10_000_000))):
-                raise TimeoutError(f"the .NET task did not finish within {timeout} s")
+            while not task.IsCompleted:
+                left = _SLICE if deadline is None else min(_SLICE, deadline - time.monotonic())
+                if left <= 0:
+                    self.cancel()
+                    raise errors.TimeoutError(
+                        f"the .NET task did not finish within {limit:g} s; it was cancelled where it could be. "
+                        "Allow more time with result(timeout=...), octoclr.timeout(seconds) or "
+                        f"{timeouts.ENVIRONMENT_VARIABLE}."
+                    )
+                task.Wait(int(left * 1000) + 1)
+        except KeyboardInterrupt:
+            self.cancel()
+            raise
         except Exception as error:
             if is_dotnet_exception(error):
                 raise convert_exception(error) from None

@@ -1,0 +1,273 @@
+"""Blocking .NET calls that Ctrl-C and a time limit can stop.
+
+Python runs signal handlers on the main thread between bytecodes, so while that thread is
+inside a .NET method that waits on the network, Ctrl-C waits for the method to return
+(for ever, when the server never answers). A call that may block therefore runs on a
+worker thread (pythonnet lets go of the GIL inside .NET methods) while the caller waits
+for it in short slices, between which Python handles signals. On ``KeyboardInterrupt``,
+or when the time limit of :mod:`octoclr.timeouts` passes, the call's
+``CancellationTokenSource`` (where the bridge made one) is cancelled and the call is
+abandoned: the caller's exception is raised at once, and the worker finishes the call in
+the background, drops its outcome and goes back to the pool.
+
+Which calls may block is decided per type, once (:func:`may_block`): members of types
+that hold data (a serializer can make them: a public parameterless constructor, or a
+value type) run on the caller's thread at pythonnet's own cost; members of other types
+(clients, repositories, anything made from an endpoint or handed out behind an interface)
+go through a worker. A call made on a worker thread (a .NET callback into Python that
+calls .NET again) runs there directly.
+
+At exit, idle workers are stopped before the runtime shuts down (a thread attached to
+Mono that is still alive holds Mono's shutdown up); workers still inside an abandoned
+call are counted, for :mod:`octoclr.runtime.shutdown`.
+"""
+
+from __future__ import annotations
+
+import _thread
+import threading
+import time
+from typing import Any, Callable, List, Optional, Sequence
+
+from octoclr import errors, timeouts
+
+#: How long the caller waits between two looks at pending signals.
+SLICE = 0.1
+#: Idle workers kept for later calls; more are started when calls are abandoned.
+MAX_IDLE = 4
+
+_pool_lock = threading.Lock()
+_idle: List["_Worker"] = []
+_abandoned: List["_Worker"] = []  # workers still inside a call nobody waits for
+_worker_threads: set = set()  # idents of worker threads: calls from them run inline
+_stopping = False
+
+
+class _Worker:
+    """A daemon thread that makes one call at a time, handed over through two locks."""
+
+    __slots__ = ("go", "done", "job", "outcome", "abandoned", "thread")
+
+    def __init__(self) -> None:
+        self.go = _thread.allocate_lock()
+        self.go.acquire()
+        self.done = _thread.allocate_lock()
+        self.done.acquire()
+        self.job: Optional[tuple] = None
+        self.outcome: Optional[tuple] = None
+        self.abandoned = False
+        self.thread = threading.Thread(target=self._run, name="octoclr-call", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        _worker_threads.add(threading.get_ident())
+        while True:
+            self.go.acquire()
+            job = self.job
+            if job is None:  # asked to stop
+                return
+            function, args = job
+            try:
+                outcome: tuple = (True, function(*args))
+            except BaseException as error:  # noqa: BLE001  (handed to the caller)
+                outcome = (False, error)
+            with _pool_lock:
+                self.job = None
+                if not self.abandoned:
+                    self.outcome = outcome
+                    self.done.release()
+                    continue
+                self.abandoned = False
+                _abandoned.remove(self)
+                if _stopping or len(_idle) >= MAX_IDLE:
+                    return
+                _idle.append(self)
+
+    def stop(self) -> None:
+        self.job = None
+        self.go.release()
+
+
+def _take_worker() -> _Worker:
+    try:
+        return _idle.pop()
+    except IndexError:
+        pass
+    global _registered
+    if not _registered:
+        from octoclr.runtime import shutdown
+
+        shutdown.register(stop_idle_workers)
+        record_exit_status()
+        _registered = True
+    return _Worker()
+
+
+_registered = False
+
+
+def call(function: Callable[..., Any], args: Sequence[Any], source: Any = None, what: str = "the call",
+         bounds_itself: bool = False) -> Any:
+    """``function(*args)`` on a worker, waited for so that Ctrl-C and the time limit stop it."""
+    if _stopping or threading.get_ident() in _worker_threads:
+        return function(*args)
+    limit = timeouts.current_timeout(bounds_itself)
+    worker = _take_worker()
+    worker.job = (function, args)
+    worker.go.release()
+    done = worker.done
+    try:
+        if limit is None:
+            while not done.acquire(True, SLICE):
+                pass
+        else:
+            deadline = time.monotonic() + limit
+            while not done.acquire(True, SLICE):
+                if time.monotonic() >= deadline:
+                    if _abandon(worker, source):
+                        raise errors.TimeoutError(
+                            f"{what} did not finish within {limit:g} s; the server may be slow or not answering. "
+                            "Allow more time with octoclr.timeout(seconds) around the call, octoclr.set_timeout() "
+                            f"or {timeouts.ENVIRONMENT_VARIABLE}."
+                        )
+                    break  # it finished as the time ran out: take its outcome
+    except BaseException:
+        if _abandon(worker, source):
+            raise
+        # It finished as the interrupt came: the worker is free, the interrupt still stands.
+        worker.outcome = None
+        _idle.append(worker)
+        raise
+    ok, value = worker.outcome  # type: ignore[misc]
+    worker.outcome = None
+    _idle.append(worker)
+    if ok:
+        return value
+    raise value
+
+
+def _abandon(worker: _Worker, source: Any) -> bool:
+    """Leave ``worker`` to finish alone; False when it had finished (its outcome is waiting)."""
+    with _pool_lock:
+        if worker.done.acquire(False):
+            return False
+        worker.abandoned = True
+        _abandoned.append(worker)
+    if source is not None:
+        try:
+            source.Cancel()
+        except Exception:  # cancelling is a courtesy to the server; the caller is free already
+            pass
+    return True
+
+
+def calls_in_flight() -> int:
+    """How many abandoned calls are still running on workers."""
+    return len(_abandoned)
+
+
+#: How long exit waits for abandoned calls to end before leaving without the runtime's shutdown.
+EXIT_GRACE = 2.0
+
+
+def stop_idle_workers(wait: float = 1.0) -> None:
+    """At exit, before the runtime shuts down: stop idle workers, let abandoned calls end.
+
+    A call still running when the runtime shuts down comes back into a finalized pythonnet,
+    which prints ``InternalPythonnetException`` and ends the process with status 1 (or
+    aborts it, on CoreCLR). So exit waits :data:`EXIT_GRACE` seconds for abandoned calls;
+    any still running then, the process leaves at once (``os._exit``) with the status it was
+    exiting with, after flushing its output.
+    """
+    global _stopping
+    with _pool_lock:
+        _stopping = True
+        idle = list(_idle)
+        _idle.clear()
+    for worker in idle:
+        worker.stop()
+    deadline = time.monotonic() + wait
+    for worker in idle:
+        worker.thread.join(max(0.0, deadline - time.monotonic()))
+    deadline = time.monotonic() + EXIT_GRACE
+    while _abandoned and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if _abandoned:
+        _leave_now()
+
+
+def _leave_now() -> None:
+    import os
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    os._exit(exit_status())
+
+
+_exit_code: List[Any] = []
+_real_exit = None
+
+
+def _recording_exit(code: Any = None) -> None:
+    _exit_code[:] = [code]
+    assert _real_exit is not None
+    _real_exit(code)
+
+
+def record_exit_status() -> None:
+    """Note the code given to ``sys.exit`` (atexit hooks cannot see it otherwise)."""
+    import sys
+
+    global _real_exit
+    if _real_exit is None:
+        _real_exit = sys.exit
+        sys.exit = _recording_exit
+
+
+def exit_status() -> int:
+    """The status the interpreter is exiting with, as far as an atexit hook can tell."""
+    import sys
+
+    if _exit_code:
+        code = _exit_code[0]
+        if code is None:
+            return 0
+        if isinstance(code, int) and not isinstance(code, bool):
+            return code & 0xFF
+        return 1  # sys.exit("message"): Python printed the message and exits with 1
+    if getattr(sys, "last_type", None) is not None:  # an uncaught exception was printed
+        return 1
+    return 0
+
+
+# --- which types' members may block ----------------------------------------------
+
+
+def may_block(dotnet_type: Any) -> bool:
+    """Whether members of ``dotnet_type`` may wait on I/O (see the module's docstring)."""
+    if dotnet_type.IsValueType or dotnet_type.IsEnum:
+        return False
+    if dotnet_type.IsInterface:
+        return True
+    if dotnet_type.IsAbstract and dotnet_type.IsSealed:  # a static class: helpers, extensions
+        return True
+    if dotnet_type.IsAbstract:
+        return True
+    if (dotnet_type.FullName or "").startswith("System.") and not (dotnet_type.FullName or "").startswith("System.Net"):
+        return False  # the framework's own collections, strings, types and the like
+    return dotnet_type.GetConstructor(_no_types()) is None
+
+
+_NO_TYPES: List[Any] = []
+
+
+def _no_types() -> Any:
+    if not _NO_TYPES:
+        import System
+
+        _NO_TYPES.append(System.Type.EmptyTypes)
+    return _NO_TYPES[0]
