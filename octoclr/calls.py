@@ -101,24 +101,32 @@ def repository_type() -> Any:
 
 def repositories(dotnet_type: Any = None) -> Dict[str, Repository]:
     """The repositories of ``dotnet_type`` (default: the repository class), by Python name."""
-    from octoclr.bridge.names import to_snake
     from octoclr.bridge.reflection import type_info
 
     dotnet_type = dotnet_type if dotnet_type is not None else repository_type()
     info = type_info(dotnet_type)
     found: Dict[str, Repository] = {}
-    for dotnet_name, entry in sorted(info.properties.items()):
-        python_name = to_snake(dotnet_name)
-        if entry.is_static or not entry.readable or info.aliases.get(python_name) != dotnet_name:
-            continue
-        property_type = entry.dotnet_type
-        # The client's own types only: System types are values, not repositories.
-        if property_type.Assembly != dotnet_type.Assembly or property_type.IsEnum or property_type.IsValueType:
-            continue
-        methods = methods_of(property_type)
-        if methods:
-            found[python_name] = Repository(python_name, dotnet_name, property_type, methods)
+    for dotnet_name in sorted(info.properties):
+        repository = _repository(info, dotnet_type, dotnet_name)
+        if repository is not None:
+            found[repository.python_name] = repository
     return found
+
+
+def _repository(info: Any, dotnet_type: Any, dotnet_name: str) -> Optional[Repository]:
+    """The repository behind the property ``dotnet_name``, or None when it is not one."""
+    from octoclr.bridge.names import to_snake
+
+    entry = info.properties[dotnet_name]
+    python_name = to_snake(dotnet_name)
+    if entry.is_static or not entry.readable or info.aliases.get(python_name) != dotnet_name:
+        return None
+    property_type = entry.dotnet_type
+    # The client's own types only: System types are values, not repositories.
+    if property_type.Assembly != dotnet_type.Assembly or property_type.IsEnum or property_type.IsValueType:
+        return None
+    methods = methods_of(property_type)
+    return Repository(python_name, dotnet_name, property_type, methods) if methods else None
 
 
 def methods_of(dotnet_type: Any) -> Dict[str, Method]:
@@ -167,8 +175,24 @@ def _lookup(name: str, choices: Dict[str, Any], what: str, hint: str) -> Any:
 
 
 def find_repository(name: str, available: Optional[Dict[str, Repository]] = None) -> Repository:
-    available = available if available is not None else repositories()
+    if available is None:
+        # A name that spells a property exactly needs that repository alone, not all of them.
+        direct = _exact_repository(name)
+        if direct is not None:
+            return direct
+        available = repositories()
     return _lookup(name, available, "repository", "'octoclr call --list' lists them")  # type: ignore[no-any-return]
+
+
+def _exact_repository(name: str) -> Optional[Repository]:
+    from octoclr.bridge.reflection import type_info
+
+    dotnet_type = repository_type()
+    info = type_info(dotnet_type)
+    dotnet_name = info.aliases.get(_normalise(name))
+    if dotnet_name is None or dotnet_name not in info.properties:
+        return None
+    return _repository(info, dotnet_type, dotnet_name)
 
 
 def find_method(repository: Repository, name: str) -> Method:
@@ -423,16 +447,16 @@ def invoke(target: Any, method: Method, bound: Bound) -> Any:
         if isinstance(error, OctoclrError):
             raise
         raise UsageError(f"bad arguments for {method.command_name}: {error}") from None
-    wait = getattr(result, "result", None)
-    if callable(wait) and hasattr(result, "__await__"):
-        result = wait()
+    # Asked of the class: a missing attribute of a proxy would search the extension methods.
+    if hasattr(type(result), "__await__") and callable(getattr(type(result), "result", None)):
+        result = result.result()
     if _is_iterator(result):
         result = list(result)
     return result
 
 
 def _is_iterator(value: Any) -> bool:
-    return hasattr(value, "__next__") and hasattr(value, "__iter__")
+    return hasattr(type(value), "__next__") and hasattr(type(value), "__iter__")
 
 
 def plain(value: Any, style: str = "json") -> Any:

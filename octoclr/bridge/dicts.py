@@ -331,8 +331,37 @@ def _names_for_enums(resolver: Any, dotnet_type: Any) -> bool:
     return bool(_newtonsoft["enum_converter"].IsInstanceOfType(contract.Converter))
 
 
-def serialize(raw: Any, style: str, for_type: Any = None, item_types: Any = ()) -> Union[str, bytearray]:
-    """JSON text of a .NET object (or array of objects), as Newtonsoft writes it (UTF-8 from a compiled writer)."""
+# A compiled writer costs a few hundred milliseconds of expression compiling per type, and
+# pays back from about the second object of that type; the first single object of a type
+# is left to Newtonsoft.
+_COMPILE_AFTER = 1
+_single_objects: Dict[str, int] = {}
+
+
+def _worth_compiling(raw: Any, single: bool) -> bool:
+    if not single:
+        return True
+    key = type_key(raw.GetType())
+    seen = _single_objects.get(key, 0)
+    _single_objects[key] = seen + 1
+    return seen >= _COMPILE_AFTER
+
+
+def serialize(raw: Any, style: str, for_type: Any = None, item_types: Any = (), single: bool = False) -> Union[str, bytearray]:
+    """JSON text of a .NET object (or array of objects), as Newtonsoft writes it (UTF-8 from a compiled writer).
+
+    ``single``: one object, not a collection; its type gets a compiled writer only when
+    objects of it come again.
+    """
+    if not _worth_compiling(raw, single):
+        _json_convert()
+        settings = _settings(style, for_type)
+        if style == "python":
+            renamed = _rename_contracts(settings, raw.GetType())
+            existing = _newtonsoft.get("writers", {}).get(str(id(settings)))
+            if existing is not None:
+                existing.forget(renamed)  # what it compiled of them wrote the old names
+        return _newtonsoft_text(raw, settings)
     settings, writer = _prepared(style, for_type, [*item_types, raw.GetType()])
     if writer is None:
         return _newtonsoft_text(raw, settings)
@@ -558,7 +587,7 @@ def _to_dict(value: Any, style: str) -> Any:
     raw, dotnet_type = _raw_and_type(value)
     if raw is not None:
         if not _is_collection(dotnet_type):
-            data = _loads(serialize(raw, style, dotnet_type, [dotnet_type]), style, [dotnet_type])
+            data = _loads(serialize(raw, style, dotnet_type, [dotnet_type], single=True), style, [dotnet_type])
             return plan_for(dotnet_type).apply(data) if style == "python" else data
         element = _element_type(dotnet_type)
         data = _loads(serialize(raw, style, dotnet_type, [element] if element is not None else []), style, [element or dotnet_type])

@@ -54,7 +54,25 @@ def _refresh() -> None:
         _groups.clear()
 
 
+def _extension_attribute() -> Any:
+    found = System.Type.GetType(_EXTENSION_ATTRIBUTE)  # in the core library from .NET 4.5 on
+    if found is None:
+        for assembly in reflection.loaded_assemblies():
+            found = assembly.GetType(_EXTENSION_ATTRIBUTE, False)
+            if found is not None:
+                break
+    return found
+
+
+_attribute: List[Any] = []
+
+
 def _marked(member: Any) -> bool:
+    # IsDefined asks for one attribute type without building every attribute of the member.
+    if not _attribute:
+        _attribute.append(_extension_attribute())
+    if _attribute[0] is not None:
+        return bool(member.IsDefined(_attribute[0], False))
     return any(a.GetType().FullName == _EXTENSION_ATTRIBUTE for a in member.GetCustomAttributes(False))
 
 

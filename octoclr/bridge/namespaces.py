@@ -64,11 +64,33 @@ class Namespace:
         self._scanned = (count, by_name, sorted(children))
         return by_name, sorted(children)
 
+    def _direct(self, name: str) -> Any:
+        """The proxy class of the public, non-generic type ``name``, asked of each assembly by full name.
+
+        Listing every type of every loaded assembly (the core library alone holds thousands)
+        is what a namespace's ``dir()`` needs, not one look-up.
+        """
+        if self._scanned is not None:
+            return None  # the listing is at hand
+        full_name = f"{self._name}.{name}"
+        for assembly in reflection.loaded_assemblies():
+            try:
+                found = assembly.GetType(full_name, False)
+            except Exception:  # an assembly that cannot answer: the listing will tell
+                continue
+            if found is not None and found.IsPublic:
+                return proxy.proxy_class(found)
+        return None
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
         if name in self._cache:
             return self._cache[name]
+        direct = self._direct(name)
+        if direct is not None:
+            self._cache[name] = direct
+            return direct
         by_name, children = self._types()
         types = by_name.get(name)
         if types:

@@ -62,7 +62,7 @@ class ProxyMeta(type):
             found = proxy_class(nested)
             type.__setattr__(cls, name, found)
             return found
-        raise AttributeError(_unknown_message(info, name, static=True))
+        raise MissingMember(info, name, static=True)
 
     def __setattr__(cls, name: str, value: Any) -> None:
         for klass in cls.__mro__:
@@ -97,7 +97,7 @@ class Proxy(metaclass=ProxyMeta):
         method = extensions.bound_extension(self, name)
         if method is not None:
             return method
-        raise AttributeError(_unknown_message(type(self).__info__, name))
+        raise MissingMember(type(self).__info__, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
         descriptor = type(self)._setters.get(name)
@@ -106,7 +106,7 @@ class Proxy(metaclass=ProxyMeta):
             dotnet = info.resolve(name) if info else None
             if dotnet is not None and dotnet in info.properties:  # type: ignore[union-attr]
                 raise AttributeError(f"{info.full_name}.{dotnet} is read-only")  # type: ignore[union-attr]
-            raise AttributeError(_unknown_message(info, name))
+            raise MissingMember(info, name)
         descriptor.__set__(self, value)
 
     def __dir__(self) -> List[str]:
@@ -155,6 +155,30 @@ class Proxy(metaclass=ProxyMeta):
 
     def __reduce__(self) -> Any:
         raise TypeError(f"cannot pickle a .NET object ({type(self).__info__.full_name}); use octoclr.to_dict()")  # type: ignore[union-attr]
+
+
+class MissingMember(AttributeError):
+    """No such member: the message, with its suggestions, is worked out only when shown.
+
+    ``hasattr`` and ``getattr(obj, name, default)`` ask proxies for names they lack all
+    the time; listing every member and extension method for a message nobody reads
+    would cost more than the look-up.
+    """
+
+    def __init__(self, info: Optional[TypeInfo], name: str, static: bool = False) -> None:
+        super().__init__(name)
+        self.name = name
+        self._info = info
+        self._static = static
+        self._message: Optional[str] = None
+
+    def __str__(self) -> str:
+        if self._message is None:
+            try:
+                self._message = _unknown_message(self._info, self.name, self._static)
+            except Exception:  # a message must never fail
+                self._message = self.name
+        return self._message
 
 
 def _unknown_message(info: Optional[TypeInfo], name: str, static: bool = False) -> str:

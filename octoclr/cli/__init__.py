@@ -27,7 +27,8 @@ class RedactingParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {secrets.redact(message)}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of ``command`` alone (a module name of COMMAND_MODULES)."""
     parser = RedactingParser(
         prog="octoclr",
         description="Drive Octopus Deploy from Python through the official Octopus.Client.",
@@ -35,9 +36,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what octoclr does")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in [command] if command else COMMAND_MODULES:
         importlib.import_module(f"octoclr.cli.{name}").register(subparsers)
     return parser
+
+
+def _named_command(argv: Sequence[str]) -> Optional[str]:
+    """The module of the command ``argv`` names, when it names one.
+
+    Each command imports what it needs (the simulator, the bootstrapper...); a command
+    that runs once per shell command should not pay for the others. Only the top-level
+    help, which lists them all, needs every module.
+    """
+    for word in argv:
+        if not word.startswith("-"):
+            module = f"{word}_cmd"
+            return module if module in COMMAND_MODULES else None
+    return None
 
 
 def _configure_logging(debug: bool, verbose: bool) -> None:
@@ -52,8 +67,9 @@ def _configure_logging(debug: bool, verbose: bool) -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_named_command(arguments))
+    args = parser.parse_args(arguments)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

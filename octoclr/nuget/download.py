@@ -146,17 +146,26 @@ class Downloader:
                  transport: Optional["httpx.BaseTransport"] = None) -> None:
         self.settings = settings or HttpSettings.from_environment()
         self.quiet = quiet
-        import httpx
+        self._transport = transport
+        self._http: Optional["httpx.Client"] = None
 
-        from octoclr import __version__
+    @property
+    def _client(self) -> "httpx.Client":
+        # Made on first request: a run that finds everything in a folder or the cache sends none,
+        # and an HTTP client (its TLS context above all) costs a tenth of a second to make.
+        if self._http is None:
+            import httpx
 
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(self.settings.timeout),
-            follow_redirects=True,
-            trust_env=True,
-            headers={"User-Agent": f"octoclr/{__version__}"},
-            transport=transport,
-        )
+            from octoclr import __version__
+
+            self._http = httpx.Client(
+                timeout=httpx.Timeout(self.settings.timeout),
+                follow_redirects=True,
+                trust_env=True,
+                headers={"User-Agent": f"octoclr/{__version__}"},
+                transport=self._transport,
+            )
+        return self._http
 
     def __enter__(self) -> "Downloader":
         return self
@@ -165,7 +174,8 @@ class Downloader:
         self.close()
 
     def close(self) -> None:
-        self._client.close()
+        if self._http is not None:
+            self._http.close()
 
     def _with_retries(self, url: str, what: str, operation: Callable[[_Deadline], T]) -> T:
         import httpx
