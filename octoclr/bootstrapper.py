@@ -392,6 +392,7 @@ class _Resolver:
     # one package
 
     def _choose_folder(self, package_id: str, version: NuGetVersion, folders: List[str]) -> Optional[FrameworkChoice]:
+        """The lib/ folder this target uses; a fallback is reported by the caller (see `_report_fallback`)."""
         if not folders:
             return None  # a package without assemblies (a meta package): only its dependencies count
         choice = self.target.choose(folders)
@@ -401,12 +402,17 @@ class _Resolver:
                 f"({self.target.key}) can use; it has: {', '.join(sorted(f or 'lib/' for f in folders))}. "
                 "Use another version (--version), or another runtime or framework (--runtime, --framework)."
             )
-        if choice.fallback:
-            log.warning(
-                "%s %s has no %s build; using lib/%s instead%s.",
-                package_id, version, self.target.label, choice.folder, f" ({choice.note})" if choice.note else "",
-            )
         return choice
+
+    def _report_fallback(self, package_id: str, version: NuGetVersion, choice: Optional[FrameworkChoice],
+                         first_time: bool) -> None:
+        # Like NuGet's NU1701, said once: when the folder goes into the cache. Every later run reuses that
+        # choice, and repeating it would bury what a command has to say on stderr.
+        if choice is None or not choice.fallback:
+            return
+        log.log(logging.WARNING if first_time else logging.DEBUG,
+                "%s %s has no %s build; using lib/%s instead%s.",
+                package_id, version, self.target.label, choice.folder, f" ({choice.note})" if choice.note else "")
 
     def _dependencies(self, info: Dict[str, Any], choice: Optional[FrameworkChoice]) -> List[Tuple[str, VersionRange]]:
         groups = info.get("groups", [])
@@ -466,6 +472,9 @@ class _Resolver:
                                          advice="The cached .nupkg was changed after it was downloaded. Run "
                                                 "`octoclr bootstrap --repair` with network access to fetch it again.")
                 entry = self._extract_into_cache(package_id, text, nupkg, choice, info["sha512"], info.get("source", ""))
+                self._report_fallback(package_id, version, choice, first_time=True)
+            else:
+                self._report_fallback(package_id, version, choice, first_time=False)
             package = InstalledPackage(entry.id, entry.version, entry.framework, entry.sha512, entry.path, entry.assemblies)
             return _Node(package, info.get("source", ""), self._dependencies(info, choice))
 
@@ -502,6 +511,7 @@ class _Resolver:
                     )
                 folders = reader.lib_folders()
                 choice = self._choose_folder(package_id, version, list(folders))
+                self._report_fallback(package_id, version, choice, first_time=True)
                 info = {
                     "id": nuspec.id,
                     "version": text,
