@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from octoclr.simulator import codec, families, resources
+from octoclr.simulator.families import configuration
 from octoclr.simulator.auth import AUTH_COOKIE, CSRF_COOKIE, Principal
 from octoclr.simulator.behaviours import SUBCOLLECTIONS, Backend
 from octoclr.simulator.executions import Executions
@@ -179,6 +180,9 @@ class SimulatorApp:
                     "You do not have permission to perform this action. Please contact your Octopus administrator.",
                     help_text="This needs the AdministerSystem permission of the Octopus Administrators team.",
                 )
+            if method != "GET" and not principal.is_admin and configuration.in_maintenance(self.backend):
+                raise Forbidden("Octopus is in maintenance mode: only administrators may make changes.",
+                                help_text="Ask an administrator to turn maintenance mode off.")
         return await handler(request, principal)
 
     def resolve(self, parts: list[str]) -> Route:
@@ -386,15 +390,6 @@ class SimulatorApp:
     def _other_route(self, rest: list[str], space_id: Optional[str]) -> Route:
         b = self.backend
         tail = "/".join(rest).lower()
-        if tail == "serverstatus":
-            return Route({"GET": self._static(lambda: codec.dumps({
-                "IsDatabaseEncrypted": True, "IsMajorMinorUpgrade": False, "IsInMaintenanceMode": False,
-                "IsUpgradeAvailable": False, "MaintenanceExpires": None, "MaximumAvailableVersion": b.version,
-                "MaximumAvailableVersionCoveredByLicense": b.version, "Links": {"Self": "/api/serverstatus"}}))})
-        if tail == "serverstatus/health":
-            return Route({"GET": self._static(lambda: codec.dumps({"IsOperatingNormally": True,
-                                                                    "Description": "Octopus Server simulator"}))},
-                         anonymous=True)
         if tail == "authentication":
             return Route({"GET": self._static(lambda: codec.dumps({
                 "AnyLoginProviderIsEnabled": True, "AutoLoginEnabled": False,

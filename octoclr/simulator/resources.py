@@ -94,10 +94,6 @@ COLLECTIONS: tuple[Collection, ...] = (
                   "LastSeen": None},
     ),
     Collection(
-        "configuration", "Configuration", "Configuration", "ConfigurationSection", SYSTEM,
-        query=(), verbs=READ_ONLY,
-    ),
-    Collection(
         "communityactiontemplates", "CommunityActionTemplates", "CommunityActionTemplates",
         "CommunityActionTemplate", SYSTEM, query=("skip", "take", "ids"), verbs=READ_ONLY,
     ),

@@ -29,6 +29,17 @@ def anonymous(sim: Simulator) -> Iterator[httpx.Client]:
         yield client
 
 
+@pytest.fixture
+def plain_user(api: httpx.Client, anonymous: httpx.Client) -> httpx.Client:
+    """A user who is not an administrator, with an API key."""
+    user = api.post("/api/users", json={"Username": "jane", "DisplayName": "Jane", "Password": "correct horse"})
+    assert user.status_code == 201, user.text
+    assert "Password" not in user.json()
+    key = api.post(f"/api/users/{user.json()['Id']}/apikeys", json={"Purpose": "tests"}).json()["ApiKey"]
+    anonymous.headers["X-Octopus-ApiKey"] = key
+    return anonymous
+
+
 def put(client: httpx.Client, url: str, body: dict) -> httpx.Response:
     """Modify the way Octopus.Client does it: POST with X-HTTP-Method-Override: PUT."""
     return client.post(url, json=body, headers={"X-HTTP-Method-Override": "PUT"})

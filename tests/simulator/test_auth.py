@@ -6,7 +6,6 @@ import sqlite3
 from pathlib import Path
 
 import httpx
-import pytest
 
 from octoclr.testing import Simulator
 from tests.simulator.conftest import delete, error_of, put
@@ -126,17 +125,6 @@ def test_api_keys_and_passwords_are_stored_hashed(tmp_path: Path) -> None:
     with sqlite3.connect(data) as db:
         hashes = [row[0] for row in db.execute("SELECT key_hash FROM api_keys")]
     assert len(hashes) == 2 and all(len(h) == 64 for h in hashes)
-
-
-@pytest.fixture
-def plain_user(api: httpx.Client, anonymous: httpx.Client) -> httpx.Client:
-    """A user who is not an administrator, with an API key."""
-    user = api.post("/api/users", json={"Username": "jane", "DisplayName": "Jane", "Password": "correct horse"})
-    assert user.status_code == 201, user.text
-    assert "Password" not in user.json()
-    key = api.post(f"/api/users/{user.json()['Id']}/apikeys", json={"Purpose": "tests"}).json()["ApiKey"]
-    anonymous.headers["X-Octopus-ApiKey"] = key
-    return anonymous
 
 
 def test_non_admin_cannot_touch_system_level_resources(plain_user: httpx.Client) -> None:

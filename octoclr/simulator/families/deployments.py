@@ -164,7 +164,15 @@ def dashboard(backend: "Backend", space_id: str, project_ids: Optional[list[str]
 
 @family.route("GET", "dashboard", scope=SPACE)
 async def _dashboard(call: Call) -> Any:
-    return dashboard(call.backend, call.space(), call.query_list("projectId"))
+    """The latest deployments; without a projectId, of what the user's dashboard configuration keeps."""
+    from octoclr.simulator.families.configuration import configured_filters
+
+    space = call.space()
+    projects = call.query_list("projectId")
+    environments = None
+    if projects is None:
+        projects, environments = configured_filters(call.backend, space, call.actor)
+    return dashboard(call.backend, space, projects, environments)
 
 
 @family.route("GET", "dashboard/dynamic", scope=SPACE)
