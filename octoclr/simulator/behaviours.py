@@ -579,31 +579,6 @@ class Backend:
         if not team.get("CanBeDeleted", True):
             raise BadRequest(f"The team '{team.get('Name')}' is built in and cannot be deleted.")
 
-    # --- channels ---------------------------------------------------
-
-    def _before_create_channels(self, channel: dict[str, Any], actor: Optional[str]) -> None:
-        if channel.get("IsDefault") and channel.get("ProjectId"):
-            self._clear_default_channel(channel, actor)
-
-    def _before_modify_channels(self, channel: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
-        channel["ProjectId"] = stored.get("ProjectId")
-        if channel.get("IsDefault") and not stored.get("IsDefault"):
-            self._clear_default_channel(channel, actor)
-
-    def _clear_default_channel(self, channel: dict[str, Any], actor: Optional[str]) -> None:
-        coll = resources.BY_PATH["channels"]
-        for row in self.store.rows("channels", channel.get("SpaceId")):
-            other = row.resource()
-            if (other.get("ProjectId") or "").lower() == str(channel["ProjectId"]).lower() and other.get("IsDefault") \
-                    and other["Id"] != channel.get("Id"):
-                other["IsDefault"] = False
-                self._save(coll, other, actor)
-
-    def _before_delete_channels(self, channel: dict[str, Any], actor: Optional[str]) -> None:
-        if channel.get("IsDefault"):
-            raise BadRequest("The default channel of a project cannot be deleted.",
-                             help_text="Make another channel the default first.")
-
     # --- variable sets and deployment processes --------------------------------------------
 
     @staticmethod

@@ -145,15 +145,6 @@ COLLECTIONS: tuple[Collection, ...] = (
         blocked_by=(("projects", "ProjectGroupId"),),
     ),
     Collection(
-        "channels", "Channels", "Channels", "Channel",
-        required=("Name", "ProjectId"),
-        references={"ProjectId": "projects", "LifecycleId": "lifecycles"},
-        parent_field="ProjectId",
-        defaults={"Name": None, "Description": "", "ProjectId": None, "LifecycleId": None, "IsDefault": False,
-                  "Rules": [], "TenantTags": []},
-        links={"Releases": "{self}/releases{?skip,take,searchByVersion}", "Project": "/api/{space}/projects/{ProjectId}"},
-    ),
-    Collection(
         "releases", "Releases", "Releases", "Release",
         query=("skip", "ignoreChannelRules", "take", "ids"),
         required=("Version", "ProjectId"),
@@ -238,21 +229,6 @@ COLLECTIONS: tuple[Collection, ...] = (
         defaults={"Name": None, "Description": "", "ActionType": None, "Version": 0,
                   "CommunityActionTemplateId": None, "Packages": [], "Properties": {}, "Parameters": []},
         links={"Logo": "{self}/logo", "Usage": "{self}/usage"},
-    ),
-    Collection(
-        "artifacts", "Artifacts", "Artifacts", "Artifact",
-        query=("skip", "take", "regarding", "ids", "partialName", "order"),
-        required=("Filename",), name_field="Filename", unique_name=False,
-        defaults={"Filename": None, "Source": None, "ServerTaskId": None, "Created": None,
-                  "LogCorrelationId": None},
-        links={"Content": "{self}/content"},
-        filters={"regarding": "ServerTaskId"},
-    ),
-    Collection(
-        "build-information", "BuildInformation", "BuildInformation", "PackageMetadata",
-        query=("packageId", "filter", "latest", "skip", "take", "overwriteMode"),
-        verbs=frozenset({CREATE, DELETE}), required=("PackageId", "Version"), name_field="PackageId",
-        unique_name=False,
     ),
     Collection(
         "package-metadata", "PackageMetadata", "PackageMetadata", "PackageMetadata",
