@@ -93,10 +93,6 @@ COLLECTIONS: tuple[Collection, ...] = (
         defaults={"Name": None, "MaxConcurrentTasks": 5, "IsInMaintenanceMode": False, "Rank": "Leader",
                   "LastSeen": None},
     ),
-    Collection(
-        "communityactiontemplates", "CommunityActionTemplates", "CommunityActionTemplates",
-        "CommunityActionTemplate", SYSTEM, query=("skip", "take", "ids"), verbs=READ_ONLY,
-    ),
     # --- both: a space's or the system's ----------------------------------------------
     Collection(
         "teams", "Teams", "Teams", "Team", MIXED,
@@ -222,13 +218,6 @@ COLLECTIONS: tuple[Collection, ...] = (
     Collection(
         "scheduledprojecttriggers", "ScheduledProjectTriggers", "ProjectTriggers", "ProjectTrigger",
         query=("skip", "take", "ids"), verbs=READ_ONLY,
-    ),
-    Collection(
-        "actiontemplates", "ActionTemplates", "ActionTemplates", "ActionTemplate",
-        required=("Name", "ActionType"),
-        defaults={"Name": None, "Description": "", "ActionType": None, "Version": 0,
-                  "CommunityActionTemplateId": None, "Packages": [], "Properties": {}, "Parameters": []},
-        links={"Logo": "{self}/logo", "Usage": "{self}/usage"},
     ),
     Collection(
         "package-metadata", "PackageMetadata", "PackageMetadata", "PackageMetadata",

@@ -25,7 +25,7 @@ LOAD_ORDER = (
     "users", "spaces", "teams", "userroles", "scopeduserroles", "environments", "machinepolicies", "workerpools",
     "lifecycles", "projectgroups", "feeds", "tagsets", "accounts", "certificates", "proxies", "libraryvariablesets",
     "projects", "channels", "runbooks", "projecttriggers", "tenants", "machines", "workers", "releases",
-    "deployments", "subscriptions", "actiontemplates", "tasks",
+    "deployments", "subscriptions", "communityactiontemplates", "actiontemplates", "tasks",
 )
 
 _USER_ROLES: tuple[tuple[str, str, list[str], list[str]], ...] = (
@@ -138,6 +138,10 @@ def _seed_one(backend: Backend, coll: resources.Collection, item: Any) -> None:
     explicit = isinstance(item.get("Id"), str) and bool(item["Id"])
     if explicit:
         backend.reserve_id(coll, item["Id"])
+    if resources.CREATE not in coll.verbs:
+        # What clients cannot create is the server's own data (the community library): stored as given.
+        backend._put_child(coll.path, dict(item), "Users-1")
+        return
     created = backend.create(coll, space_id, dict(item), "Users-1", explicit_id=explicit)
     # A seed is a server's stored state: it may say what the server itself found (a target's
     # health), which a client's request cannot.
@@ -205,4 +209,35 @@ def demo_seed() -> dict[str, Any]:
              "Endpoint": {"CommunicationStyle": "None"}, **healthy},
         ],
         "releases": [{"ProjectId": "Projects-1", "Version": "1.0.0", "ReleaseNotes": "First release"}],
+        # The simulator syncs no community library; these two stand in for it.
+        "communityactiontemplates": [
+            {"Id": "CommunityActionTemplates-1", "Name": "Check a URL answers", "Type": "Octopus.Script",
+             "Author": "octoclr", "Version": 3, "Website": "https://example.com/step-templates/check-url",
+             "HistoryUrl": "https://example.com/step-templates/check-url/history",
+             "Description": "Fails the step unless the URL answers with the expected HTTP status.",
+             "Properties": {"Octopus.Action.Script.Syntax": "Bash",
+                            "Octopus.Action.Script.ScriptBody":
+                                'code=$(curl -s -o /dev/null -w "%{http_code}" "#{CheckUrl}")\n'
+                                '[ "$code" = "#{ExpectedStatus}" ] || { echo "got $code"; exit 1; }'},
+             "Parameters": [{"Id": "5b3f7e21-8a0c-4d0e-9f57-3c1a2d4e6f01", "Name": "CheckUrl", "Label": "URL",
+                             "HelpText": "The address to call.", "DefaultValue": "",
+                             "DisplaySettings": {"Octopus.ControlType": "SingleLineText"}},
+                            {"Id": "5b3f7e21-8a0c-4d0e-9f57-3c1a2d4e6f02", "Name": "ExpectedStatus",
+                             "Label": "Expected status", "HelpText": "", "DefaultValue": "200",
+                             "DisplaySettings": {"Octopus.ControlType": "SingleLineText"}}]},
+            {"Id": "CommunityActionTemplates-2", "Name": "Wait for a file", "Type": "Octopus.Script",
+             "Author": "octoclr", "Version": 1, "Website": "https://example.com/step-templates/wait-file",
+             "HistoryUrl": "https://example.com/step-templates/wait-file/history",
+             "Description": "Waits until a file exists on the target, or times out.",
+             "Properties": {"Octopus.Action.Script.Syntax": "Bash",
+                            "Octopus.Action.Script.ScriptBody":
+                                'for i in $(seq "#{TimeoutSeconds}"); do [ -e "#{FilePath}" ] && exit 0; sleep 1; done\n'
+                                "exit 1"},
+             "Parameters": [{"Id": "8e1d2c3b-4a5f-4e6d-8c7b-9a0f1e2d3c01", "Name": "FilePath", "Label": "File",
+                             "HelpText": "", "DefaultValue": "",
+                             "DisplaySettings": {"Octopus.ControlType": "SingleLineText"}},
+                            {"Id": "8e1d2c3b-4a5f-4e6d-8c7b-9a0f1e2d3c02", "Name": "TimeoutSeconds",
+                             "Label": "Timeout (seconds)", "HelpText": "", "DefaultValue": "60",
+                             "DisplaySettings": {"Octopus.ControlType": "SingleLineText"}}]},
+        ],
     }

@@ -4,7 +4,7 @@ The description is read from ``../shared/reference`` at test time and never copi
 project. Swagger 2.0 schemas are a subset of JSON Schema draft 4 with ``#/definitions/...``
 references, so :mod:`jsonschema` validates them once the definitions sit beside the reference.
 
-Two adjustments make the check fit what a real server sends:
+These adjustments make the check fit what a real server sends:
 
 * Swagger 2.0 cannot say "nullable", yet a real Octopus Server serialises unset properties as
   ``null`` (``"QueueTimeExpiry": null``, ``"Description": null``). A ``null`` value is therefore
@@ -12,6 +12,9 @@ Two adjustments make the check fit what a real server sends:
 * The description renders .NET ``object`` (as in ``Dictionary<string, object>``) as a bare
   ``{"type": "object"}``, though such a value may be any JSON: a real task's ``Arguments`` hold
   strings. A bare ``{"type": "object"}`` is therefore read as "any value".
+* ``PropertyValueResource`` (a step's or a step template's property value) is described as an
+  object, but Octopus.Client and the server write a plain value as a bare JSON string and only
+  a sensitive one as a ``SensitiveValue`` object; either is accepted.
 * The description lists many routes twice, once under ``/api/...`` and once under
   ``/api/{baseSpaceId}/...``; a concrete path is matched to the template with the most literal
   segments, so ``/api/Spaces-1/projects/all`` is the ``all`` route, not ``{id}`` = ``all``.
@@ -94,6 +97,9 @@ class SwaggerDescription:
         # utf-8-sig: tolerate a byte-order mark, as the reference files may carry one.
         self.document: Dict[str, Any] = json.loads(path.read_text(encoding="utf-8-sig"))
         self.definitions: Dict[str, Any] = _any_for_bare_object(self.document["definitions"])
+        if "PropertyValueResource" in self.definitions:
+            self.definitions["PropertyValueResource"] = {
+                "anyOf": [{"type": "string"}, {"$ref": "#/definitions/SensitiveValue"}]}
         self._templates: List[Tuple[int, re.Pattern[str], str]] = []
         for template in self.document["paths"]:
             literal_segments = sum(1 for part in template.split("/") if part and "{" not in part)
