@@ -7,8 +7,9 @@ frameworks, feeds, downloads, .nupkg reading), :mod:`octoclr.cache` and
 A bootstrap goes:
 
 1. Decide the target (a runtime's framework preference, or an explicit TFM), the source
-   (argument, ``OCTOCLR_SOURCE``, a Tentacle program folder named by the environment,
-   nuget.org), the cache and the lock file.
+   (argument, ``OCTOCLR_SOURCE``, a Tentacle program folder named by the environment; given
+   none, each package comes from the first of: the cache, PowerShell's PackageManagement
+   folders, NuGet's global packages folder, nuget.org), the cache and the lock file.
 2. Cached path: when the lock file records what this target chose before and every entry
    is in the cache with the locked hash and its files as extracted, return at once (small
    file reads and the hashes of the entries' files).
@@ -41,7 +42,8 @@ from octoclr.errors import (
 )
 from octoclr.lockfile import FILES, PROGRAM_FOLDER_FRAMEWORK, LockedPackage, LockedTarget, LockFile, find_lock_path
 from octoclr.nuget import data
-from octoclr.nuget.feed import PackageSource, SourceSpec, describe_source, open_source, read_program_folder
+from octoclr.nuget.chain import ChainedSource
+from octoclr.nuget.feed import FetchedPackage, PackageSource, SourceSpec, describe_source, open_source, read_program_folder
 from octoclr.nuget.frameworks import (
     NET,
     FrameworkChoice,
@@ -123,6 +125,7 @@ def bootstrap(
     prerelease: bool = False,
     repair: bool = False,
     download_deadline: Optional[float] = None,
+    inspect_only: bool = False,
 ) -> BootstrapResult:
     """Fetch ``package_id`` and what it depends on for ``runtime`` (or ``framework``).
 
@@ -136,6 +139,8 @@ def bootstrap(
     ``repair``, which replaces the entry from the cached .nupkg (or, online, a new download).
     ``download_deadline`` is how many seconds one download may take in all (default:
     ``OCTOCLR_DOWNLOAD_DEADLINE``, else 600), beside the timeout of each read.
+    ``inspect_only`` (for ``octoclr info``) answers from the cache or a program folder
+    alone: nothing is taken from the machine's package folders and no lock file is written.
     Raises a :class:`~octoclr.errors.BootstrapError` subclass, leaving the cache as it was.
     """
     runtime_name = _runtime_name(runtime, framework)
@@ -148,8 +153,10 @@ def bootstrap(
     lock = LockFile.load(lock_file) if lock_file is not None else LockFile(path=None)
     spec = describe_source(source)
 
+    if inspect_only:
+        lock_file, offline = None, True
     if spec.kind == "program-folder":
-        return _from_program_folder(spec, package_id, requirement, lock, cache, lock_required)
+        return _from_program_folder(spec, package_id, requirement, lock, cache, lock_file, lock_required)
 
     cached = _from_lock_and_cache(package_id, requirement, target, lock, cache, offline, repair)
     if cached is not None:
@@ -162,7 +169,7 @@ def bootstrap(
 
         downloader = Downloader(HttpSettings.from_environment(download_deadline), quiet=quiet)
     try:
-        package_source: PackageSource = _CacheOnlySource(cache) if offline else open_source(spec, downloader)
+        package_source = _package_source(spec, cache, downloader, offline, machine_folders=not inspect_only)
         resolver = _Resolver(package_id, requirement, prerelease, target, runtime_name, package_source, cache, lock,
                              offline, repair)
         nodes = resolver.run()
@@ -175,8 +182,28 @@ def bootstrap(
     if lock_file is not None:
         _record(lock_file, cache, nodes, LockedTarget(package_id, target.key, root.package.version,
                                                       root.package.framework), required=lock_required)
-    return BootstrapResult(tuple(n.package for n in nodes), root.package.framework, package_source.spec.location,
-                           cache.root, lock_file, False)
+    where = root.source if isinstance(package_source, ChainedSource) and root.source else package_source.spec.location
+    return BootstrapResult(tuple(n.package for n in nodes), root.package.framework, where, cache.root, lock_file, False)
+
+
+def _package_source(spec: SourceSpec, cache: PackageCache, downloader: Any, offline: bool,
+                    machine_folders: bool = True) -> PackageSource:
+    """Given no source, what the machine has comes first (also offline), then nuget.org.
+
+    The order, for each package on its own: the cache, PowerShell's PackageManagement folders
+    (this user's, then all users'), NuGet's global packages folder, then the feed. A source
+    that was named (argument, ``OCTOCLR_SOURCE``) is the only one asked.
+    """
+    if spec.origin == "default" and machine_folders:
+        from octoclr.nuget.local import local_package_sources
+
+        members: List[PackageSource] = [_CacheOnlySource(cache), *local_package_sources()]
+        if offline:
+            return ChainedSource(members, spec, "This run is offline. Run the bootstrap once with network access "
+                                                "to the source, or drop --offline.")
+        members.append(open_source(spec, downloader))
+        return ChainedSource(members, spec)
+    return _CacheOnlySource(cache) if offline else open_source(spec, downloader)
 
 
 # --- choices ----------------------------------------------------------------------------------
@@ -316,6 +343,12 @@ class _CacheOnlySource(PackageSource):
             )
         return found
 
+    def fetch(self, package_id: str, version: NuGetVersion, workdir: Path) -> FetchedPackage:
+        nupkg = self._cache.nupkg_path(package_id, version.normalized)
+        if not nupkg.is_file():
+            raise PackageNotFoundError(f"{package_id} {version} is not in the cache ({self._cache.root}).")
+        return FetchedPackage(nupkg, False)
+
 
 class _Resolver:
     def __init__(self, package_id: str, requirement: VersionRange, prerelease: bool, target: Target,
@@ -350,15 +383,19 @@ class _Resolver:
             pick = wanted.lowest(locked_versions, prerelease=True)
             if pick is not None:
                 return pick
-        available = self.source.versions(package_id)
         allow_pre = self.prerelease or wanted.names_prerelease
-        pick = wanted.newest(available, prerelease=allow_pre) if root else wanted.lowest(available, prerelease=allow_pre)
+
+        def chooser(available: List[NuGetVersion]) -> Optional[NuGetVersion]:
+            return wanted.newest(available, prerelease=allow_pre) if root else wanted.lowest(available, prerelease=allow_pre)
+
+        pick, available = self.source.pick(package_id, chooser)
         if pick is None:
-            shown = ", ".join(str(v) for v in sorted(available, reverse=True)[:10]) or "none"
+            shown = ", ".join(str(v) for v in sorted(set(available), reverse=True)[:10]) or "none"
             hint = "" if allow_pre or not any(v.is_prerelease for v in available) else " Prerelease versions are left out unless you add --prerelease."
+            where = self.source.describe() if isinstance(self.source, ChainedSource) else self.source.spec.location
             raise PackageNotFoundError(
                 f"No version of {package_id} matches {wanted if wanted is not ANY else 'a stable release'} in "
-                f"{self.source.spec.location}. Available: {shown}.{hint} Choose one of them with --version."
+                f"{where}. Available: {shown}.{hint} Choose one of them with --version."
             )
         return pick
 
@@ -430,7 +467,8 @@ class _Resolver:
         with self.cache.lock(f"{package_id}.{text}"):
             info = self.cache.package_info(package_id, text)
             if info is None:
-                if self.offline:
+                # Offline, the machine's own package folders still serve (a chain holds no feed then).
+                if self.offline and not isinstance(self.source, ChainedSource):
                     raise PackageNotFoundError(
                         f"{package_id} {text} is not in the cache ({self.cache.root}) and this run is offline. "
                         "Run the bootstrap once with network access, or drop --offline."
@@ -496,10 +534,10 @@ class _Resolver:
 
         text = version.normalized
         label = f"{package_id} {text}"
-        where = self.source.spec.location
         work = self.cache.work_dir()
         try:
             fetched = self.source.fetch(package_id, version, work)
+            where = fetched.origin or self.source.spec.location
             sha512 = fetched.sha512 or hash_file(fetched.path)
             self.lock.verify(package_id, text, sha512, where)
             with NupkgReader(fetched.path, label=label) as reader:
@@ -608,7 +646,7 @@ def _record(lock_file: Path, cache: PackageCache, nodes: List[_Node], target: Op
 
 
 def _from_program_folder(spec: SourceSpec, package_id: str, requirement: VersionRange, lock: LockFile,
-                         cache: PackageCache, lock_required: bool) -> BootstrapResult:
+                         cache: PackageCache, lock_file: Optional[Path], lock_required: bool) -> BootstrapResult:
     from octoclr.nuget.download import hash_file
 
     if package_id.lower() != Path(data.program_folder_settings()["assembly"]).stem.lower():
@@ -628,7 +666,7 @@ def _from_program_folder(spec: SourceSpec, package_id: str, requirement: Version
         packages.append(InstalledPackage(item.id, item.version, PROGRAM_FOLDER_FRAMEWORK, sha512, item.path.parent, (item.path,)))
     nodes = [_Node(p, spec.location, []) for p in packages]
     nodes[-1].requires = nodes[:-1]
-    if lock.path is not None:
-        _record(lock.path, cache, nodes, None, required=lock_required)
+    if lock_file is not None:
+        _record(lock_file, cache, nodes, None, required=lock_required)
     log.info("Using Octopus.Client %s from %s (%s)", client.version, spec.location, spec.origin)
-    return BootstrapResult(tuple(packages), PROGRAM_FOLDER_FRAMEWORK, spec.location, cache.root, lock.path, False)
+    return BootstrapResult(tuple(packages), PROGRAM_FOLDER_FRAMEWORK, spec.location, cache.root, lock_file, False)

@@ -18,6 +18,8 @@ from typing import Any, Dict, List, Optional, Union
 __all__ = ["Diagnosis", "diagnose"]
 
 CLIENT_ID = "Octopus.Client"
+#: The packages looked for in the machine's package folders: the client and what it needs beside it.
+WATCHED_IDS = (CLIENT_ID, "Newtonsoft.Json", "Octodiff")
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Diagnosis:
     cache_dir: str = ""
     cache: List[Dict[str, Any]] = field(default_factory=list)
     lock_file: Optional[Dict[str, Any]] = None
+    machine_packages: List[Dict[str, Any]] = field(default_factory=list)
     client_from: Dict[str, Any] = field(default_factory=dict)
     missing: List[Dict[str, str]] = field(default_factory=list)
 
@@ -37,6 +40,7 @@ class Diagnosis:
             "cache_dir": self.cache_dir,
             "cache": self.cache,
             "lock_file": self.lock_file,
+            "machine_packages": self.machine_packages,
             "client_from": self.client_from,
             "missing": self.missing,
         }
@@ -96,6 +100,43 @@ def _cache_contents(root: Path) -> List[Dict[str, Any]]:
     return listed
 
 
+def _machine_packages() -> List[Dict[str, Any]]:
+    """What PowerShell's and NuGet's package folders hold of the client and its companions."""
+    from octoclr.nuget.local import local_package_sources
+
+    places = []
+    for place in local_package_sources():
+        packages = []
+        for package_id in WATCHED_IDS:
+            for candidate in sorted(place.candidates(package_id), key=lambda c: c.version):
+                item: Dict[str, Any] = {"id": package_id, "version": str(candidate.version),
+                                        "usable": candidate.problem is None, "nupkg": str(candidate.nupkg)}
+                if candidate.problem:
+                    item["problem"] = candidate.problem
+                packages.append(item)
+        places.append({"layout": place.layout, "label": place.label, "folder": str(place.root),
+                       "exists": place.root.is_dir(), "packages": packages})
+    return places
+
+
+def _from_machine_folders(places: List[Dict[str, Any]], version: Optional[str]) -> Optional[Dict[str, Any]]:
+    """The client the next bootstrap takes from the machine's package folders: the first folder's newest match."""
+    from octoclr.nuget.versions import InvalidVersionRange, NuGetVersion, parse_requirement
+
+    try:
+        wanted = parse_requirement(version)
+    except InvalidVersionRange:
+        return None
+    for place in places:
+        usable = {NuGetVersion.parse(p["version"]): p for p in place["packages"] if p["id"] == CLIENT_ID and p["usable"]}
+        pick = wanted.newest(list(usable), prerelease=wanted.names_prerelease)
+        if pick is not None:
+            return {"kind": place["layout"], "id": CLIENT_ID, "version": usable[pick]["version"],
+                    "location": usable[pick]["nupkg"], "source": place["folder"],
+                    "note": "not cached yet: the next bootstrap takes it from here"}
+    return None
+
+
 def _lock_file(lock_file: Union[str, Path, None]) -> Optional[Dict[str, Any]]:
     from octoclr.errors import LockFileError
     from octoclr.lockfile import LockFile, find_lock_path
@@ -136,6 +177,7 @@ def diagnose(runtime: Optional[str] = None, version: Optional[str] = None, sourc
     diagnosis.cache_dir = str(root)
     diagnosis.cache = _cache_contents(root)
     diagnosis.lock_file = _lock_file(lock_file)
+    diagnosis.machine_packages = _machine_packages()
 
     try:
         spec = describe_source(source)
@@ -143,9 +185,9 @@ def diagnose(runtime: Optional[str] = None, version: Optional[str] = None, sourc
     except OctoclrError as exc:
         spec, wanted = None, {"kind": "unusable", "problem": str(exc)}
     runtime_for_packages = diagnosis.chosen_runtime or (None if runtime in (None, "", "auto") else runtime)
-    try:  # offline: what the cache (or a program folder) gives right now, without any download
+    try:  # what the cache (or a program folder) gives right now: no download, nothing installed or locked
         found = bootstrap(version=version, source=source, framework=framework, offline=True, runtime=runtime_for_packages,
-                          cache_dir=root, lock_file=lock_file, quiet=True)
+                          cache_dir=root, lock_file=lock_file, quiet=True, inspect_only=True)
         client = found.client
         diagnosis.client_from = {
             "kind": "program-folder" if found.framework == "program-folder" else "cache",
@@ -153,6 +195,10 @@ def diagnose(runtime: Optional[str] = None, version: Optional[str] = None, sourc
             "location": str(client.path), "source": found.source,
         }
     except OctoclrError as exc:
+        in_folders = _from_machine_folders(diagnosis.machine_packages, version) if spec and spec.origin == "default" else None
+        if in_folders is not None:
+            diagnosis.client_from = in_folders
+            return diagnosis
         diagnosis.client_from = {**wanted, "note": "nothing usable is cached; a bootstrap would fetch it from here"}
         where = wanted.get("location", "a source")
         diagnosis.missing.append({
@@ -161,7 +207,9 @@ def diagnose(runtime: Optional[str] = None, version: Optional[str] = None, sourc
                    else str(exc).splitlines()[0],
             "how": f"Run `octoclr bootstrap` where {where} can be reached; or `octoclr bootstrap --source DIR` with a "
                    "folder holding Octopus.Client's .nupkg (and Newtonsoft.Json's and Octodiff's, which it needs); or "
-                   "`--source` an Octopus Server or Tentacle folder that holds Octopus.Client.dll.",
+                   "`--source` an Octopus Server or Tentacle folder that holds Octopus.Client.dll; or, with no source named, "
+                   "install it into one of the package folders above (PowerShell: `Install-Package Octopus.Client "
+                   "-SkipDependencies`).",
         })
     return diagnosis
 
@@ -191,8 +239,17 @@ def render(diagnosis: Diagnosis) -> List[str]:
         lines.append(f"lock file      {lock['path']} ({state}{'' if lock['exists'] else ', not written yet'})")
         if lock.get("problem"):
             lines.append(f"  problem: {lock['problem']}")
+    lines.append("package folders (with no source named: after the cache, in this order, before nuget.org)")
+    for place in diagnosis.machine_packages:
+        state = "" if place["exists"] else " (none)"
+        lines.append(f"  {place['label']}: {place['folder']}{state}")
+        for item in place["packages"]:
+            note = "" if item["usable"] else f" (passed over: {item['problem']})"
+            lines.append(f"    {item['id']} {item['version']}{note}")
     source = diagnosis.client_from
-    if source.get("kind") in ("cache", "program-folder"):
+    if source.get("kind") in ("powershell", "nuget-global"):
+        lines.append(f"client from    {source['kind']}: {source['id']} {source['version']} {source['location']} ({source['note']})")
+    elif source.get("kind") in ("cache", "program-folder"):
         lines.append(f"client from    {source['kind']}: {source['id']} {source['version']} ({source['framework']}) {source['location']}")
     elif source.get("kind") == "unusable":
         lines.append(f"client from    unusable source: {source['problem']}")

@@ -20,7 +20,8 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("--version", metavar="V|RANGE", help="exact version (11.0.0) or NuGet range ([8.0,9.0)); default: newest stable, or the locked one")
-    parser.add_argument("--source", metavar="S", help="feed URL, folder, .nupkg or program folder (default: $OCTOCLR_SOURCE, then nuget.org)")
+    parser.add_argument("--source", metavar="S", help="feed URL, folder, .nupkg or program folder (default: $OCTOCLR_SOURCE; else the cache, "
+                             "PowerShell's and NuGet's package folders, then nuget.org)")
     parser.add_argument("--framework", metavar="TFM", help="target framework, e.g. net48 or netstandard2.0 (default: what the runtime needs)")
     parser.add_argument("--runtime", choices=("auto", "mono", "coreclr", "netfx"), help="runtime the assemblies are for (default: $OCTOCLR_RUNTIME, else auto)")
     parser.add_argument("--offline", action="store_true", help="use only the cache; verify it against the lock file")

@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 from urllib.parse import quote, urlparse
 from xml.etree import ElementTree
 
@@ -54,6 +54,7 @@ class FetchedPackage:
     path: Path  # a .nupkg on the local disk
     downloaded: bool  # True: a temporary copy the caller owns; False: the source's own file
     sha512: Optional[str] = None  # known already when it was hashed while downloading
+    origin: Optional[str] = None  # where it came from, when a chain of sources chose (else the source's location)
 
 
 class PackageSource:
@@ -61,6 +62,12 @@ class PackageSource:
 
     def versions(self, package_id: str) -> List[NuGetVersion]:
         raise NotImplementedError
+
+    def pick(self, package_id: str, chooser: Callable[[List[NuGetVersion]], Optional[NuGetVersion]]
+             ) -> Tuple[Optional[NuGetVersion], List[NuGetVersion]]:
+        """The version ``chooser`` takes from what this source has, and what it has."""
+        available = self.versions(package_id)
+        return chooser(available), available
 
     def fetch(self, package_id: str, version: NuGetVersion, workdir: Path) -> FetchedPackage:
         raise NotImplementedError

@@ -15,6 +15,12 @@ ISOLATED_ENV = (
     "OCTOCLR_SOURCE",
     "OCTOCLR_CACHE_DIR",
     "OCTOCLR_RUNTIME",
+    "OCTOCLR_LOCK_FILE",
+    "OCTOCLR_DOWNLOAD_DEADLINE",
+    "NUGET_PACKAGES",
+    "XDG_DATA_HOME",
+    "LOCALAPPDATA",
+    "ProgramFiles",
     "Octopus.Tentacle.Agent.ProgramDirectoryPath",
     "Octopus_Tentacle_Agent_ProgramDirectoryPath",
     "HTTP_PROXY",
@@ -48,6 +54,13 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     monkeypatch.setenv("OCTOCLR_HTTP_RETRIES", "2")
     monkeypatch.setenv("OCTOCLR_HTTP_BACKOFF", "0.05")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    # PowerShell's and NuGet's package folders are found from HOME: the developer's own stay out.
+    home = tmp_path.parent / f"{tmp_path.name}-home"
+    home.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(home))
+    from octoclr.nuget import local
+
+    monkeypatch.setattr(local, "UNIX_ALL_USERS", tmp_path.parent / f"{tmp_path.name}-all-users")
     monkeypatch.chdir(tmp_path)
 
 
