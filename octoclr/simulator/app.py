@@ -270,7 +270,9 @@ class SimulatorApp:
         child = SUBCOLLECTIONS.get((coll.path, name))
         if child is not None and len(sub) == 1:
             return Route({"GET": self._children(coll, space_id, item, *child)}, system=system)
-        raise NotFound(f"There is no route for /{'/'.join(sub)} below a {coll.item_type.lower()}.")
+        where = f"/api/{space_id}/" if space_id else "/api/"
+        raise NotFound(f"The route {where}{coll.path}/{item}/{'/'.join(sub)} is not simulated "
+                       f"(nothing is served at /{'/'.join(sub)} below a {coll.item_type.lower()}).")
 
     # --- users -------------------------------------------------------------------------------
 
@@ -400,7 +402,8 @@ class SimulatorApp:
             async def roles(request: Request, principal: Optional[Principal]) -> Response:
                 return json_response(b.machine_roles(space_id or b.default_space_id() or ""))
             return Route({"GET": roles})
-        raise NotFound(f"The simulator does not serve /api/{'/'.join(rest)}.",
+        where = f"/api/{space_id}/" if space_id else "/api/"
+        raise NotFound(f"The route {where}{'/'.join(rest)} is not simulated.",
                        help_text="See the root document (GET /api) for the routes it serves.")
 
     async def _not_simulated(self, request: Request, principal: Optional[Principal]) -> Response:
