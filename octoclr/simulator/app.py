@@ -317,15 +317,6 @@ class SimulatorApp:
             async def teams(request: Request, principal: Optional[Principal]) -> Response:
                 return json_response(b.user_teams(who(principal)))
             return Route({"GET": teams})
-        if len(parts) == 2 and parts[1].lower() in ("permissions",):
-            async def permissions(request: Request, principal: Optional[Principal]) -> Response:
-                user = b.find(users, who(principal), None)
-                admin = b.auth.is_admin(user["Id"])
-                return json_response({"Id": user["Id"], "IsService": user.get("IsService", False),
-                                      "SystemPermissions": ["AdministerSystem"] if admin else [],
-                                      "SpacePermissions": {}, "Teams": b.user_teams(user["Id"]),
-                                      "Links": {"Self": f"/api/users/{user['Id']}/permissions"}})
-            return Route({"GET": permissions})
         if len(parts) >= 2 and parts[1].lower() == "apikeys":
             if len(parts) == 2:
                 async def list_keys(request: Request, principal: Optional[Principal]) -> Response:
