@@ -16,7 +16,7 @@ from typing import NoReturn, Optional, Sequence
 from octoclr import errors, secrets
 
 # Modules under octoclr.cli, in the order their commands appear in --help.
-COMMAND_MODULES = ("bootstrap_cmd", "info_cmd", "serve_cmd", "demo_cmd", "call_cmd", "stubs_cmd")
+COMMAND_MODULES = ("bootstrap_cmd", "lock_cmd", "info_cmd", "serve_cmd", "demo_cmd", "call_cmd", "stubs_cmd")
 
 
 class RedactingParser(argparse.ArgumentParser):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 
@@ -47,12 +46,12 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from octoclr.bootstrapper import bootstrap
-    from octoclr.lockfile import LOCK_FILE_NAME, find_lock_path
+    from octoclr.locking import lock_path_for_locking
 
     lock_path = args.lock_file
     if args.lock and not lock_path:
         # Asked to lock: the lock file in force, or a new one here; either way it must be written.
-        lock_path = find_lock_path()[0] or Path.cwd() / LOCK_FILE_NAME
+        lock_path = lock_path_for_locking()
 
     result = bootstrap(
         version=args.version,

@@ -273,7 +273,11 @@ def _looks_like_program_folder(path: Path) -> bool:
 
 
 def describe_source(source: Optional[str]) -> SourceSpec:
-    """Decide the source: argument, then ``OCTOCLR_SOURCE``, then a Tentacle program folder, then nuget.org."""
+    """Decide the source: argument, then ``OCTOCLR_SOURCE``, then a Tentacle program folder, then nuget.org.
+
+    Given none (origin ``"default"``), the bootstrap asks the cache and the machine's package
+    folders (:mod:`octoclr.nuget.local`) before nuget.org.
+    """
     origin = "argument"
     if not source:
         source, origin = os.environ.get(SOURCE_ENV) or None, SOURCE_ENV
