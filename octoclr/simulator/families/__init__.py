@@ -31,7 +31,7 @@ from octoclr.simulator.families import events  # noqa: E402
 from octoclr.simulator.families import tasks, interruptions, releases, deployments, runbooks  # noqa: E402
 from octoclr.simulator.families import accounts, certificates, lifecycles, machines, tagsets  # noqa: E402
 from octoclr.simulator.families import projects, tenants, environments, workerpools, logos, progression, variables  # noqa: E402
-from octoclr.simulator.families import configuration, serverstatus, channels, artifacts, buildinformation, actiontemplates, permissions, notsimulated  # noqa: E402
+from octoclr.simulator.families import configuration, serverstatus, channels, artifacts, buildinformation, actiontemplates, permissions, reporting, notsimulated  # noqa: E402
 
 # In a fixed order: earlier families' routes win.
 FAMILIES: tuple[Family, ...] = (
@@ -39,7 +39,7 @@ FAMILIES: tuple[Family, ...] = (
     events.family, packages.family, tasks.family, interruptions.family, releases.family, deployments.family, runbooks.family,
     accounts.family, certificates.family, lifecycles.family, machines.family, tagsets.family,
     tenants.family, logos.family, progression.family, configuration.family, serverstatus.family,
-    channels.family, artifacts.family, buildinformation.family, actiontemplates.family, permissions.family,
+    channels.family, artifacts.family, buildinformation.family, actiontemplates.family, permissions.family, reporting.family,
     notsimulated.family,  # last: only what no family serves
 )
 

@@ -201,3 +201,85 @@ async def _resolve_defect(call: Call) -> Any:
 def _defects_go(backend: "Backend", release: dict[str, Any], actor: Optional[str]) -> None:
     for defect in defects_of(backend, release["Id"]):
         backend.store.delete(DEFECTS, defect["Id"])
+
+
+# --- runbooks ---------------------------------------------------------------------------------
+# ``…/progression/runbooks/{runbookId}``: the environments a runbook may run in (its
+# ``EnvironmentScope``: all of the space's, those it names, or those of its project's
+# lifecycle) and its latest run in each, per tenant; ``…/progression/runbooks/taskRuns``: every
+# run as a dashboard item, newest first, filtered by projects, runbooks, environments, tenants
+# and tasks.
+
+def runbook_run_item(backend: "Backend", run: dict[str, Any]) -> dict[str, Any]:
+    """A runbook run as the runbooks dashboard shows it, with its task's state."""
+    task_row = backend.store.get("tasks", run.get("TaskId") or "")
+    task = task_row.resource() if task_row else {}
+    snapshot_row = backend.store.get("runbooksnapshots", run.get("RunbookSnapshotId") or "")
+    snapshot = snapshot_row.resource() if snapshot_row else {}
+    space = run.get("SpaceId")
+    return {"Id": f"RunbooksDashboard-{run['Id']}", "ProjectId": run.get("ProjectId"), "RunbookId": run.get("RunbookId"),
+            "RunbookSnapshotId": run.get("RunbookSnapshotId"), "RunbookSnapshotName": snapshot.get("Name"),
+            "RunbookSnapshotNotes": snapshot.get("Notes"), "EnvironmentId": run.get("EnvironmentId"),
+            "TenantId": run.get("TenantId"), "TaskId": run.get("TaskId"), "Created": run.get("Created"),
+            "QueueTime": task.get("QueueTime"), "StartTime": task.get("StartTime"),
+            "CompletedTime": task.get("CompletedTime"), "State": task.get("State", "Queued"),
+            "HasPendingInterruptions": bool(task.get("HasPendingInterruptions")),
+            "HasWarningsOrErrors": bool(task.get("HasWarningsOrErrors")), "ErrorMessage": task.get("ErrorMessage", ""),
+            "Duration": task.get("Duration", ""), "IsCompleted": bool(task.get("IsCompleted")),
+            "RunBy": run.get("DeployedBy"), "LastModifiedOn": run.get("LastModifiedOn"),
+            "LastModifiedBy": run.get("LastModifiedBy"),
+            "Links": {"Self": f"/api/{space}/runbookRuns/{run['Id']}", "Task": f"/api/tasks/{run.get('TaskId')}",
+                      "Runbook": f"/api/{space}/runbooks/{run.get('RunbookId')}"}}
+
+
+def _runbook_environments(backend: "Backend", runbook: dict[str, Any]) -> list[str]:
+    scope = runbook.get("EnvironmentScope") or "All"
+    space = runbook.get("SpaceId")
+    if scope == "Specified":
+        return list(runbook.get("Environments") or [])
+    if scope == "FromProjectLifecycles":
+        lifecycle = _lifecycle(backend, {"ProjectId": runbook.get("ProjectId")})
+        ids = [e for phase in (planned_phases(backend, lifecycle) if lifecycle else []) for e in _environments(phase)]
+        return list(dict.fromkeys(ids))
+    rows = sorted((r.resource() for r in backend.store.rows("environments", space)),
+                  key=lambda e: (e.get("SortOrder", 0), e["Id"]))
+    return [e["Id"] for e in rows]
+
+
+@family.route("GET", "progression/runbooks/taskRuns", scope=SPACE)
+async def _runbook_task_runs(call: Call) -> Any:
+    backend = call.backend
+    backend.advance_tasks()
+    space = call.space()
+    wanted = {field: {v.lower() for v in call.query_list(name) or []}
+              for name, field in (("projectIds", "ProjectId"), ("runbookIds", "RunbookId"),
+                                  ("environmentIds", "EnvironmentId"), ("tenantIds", "TenantId"),
+                                  ("taskIds", "TaskId"))}
+    runs = [row.resource() for row in backend.store.rows("runbookruns", space)]
+    runs = [r for r in runs if all(not ids or str(r.get(f) or "").lower() in ids for f, ids in wanted.items())]
+    items = [runbook_run_item(backend, r) for r in reversed(runs)]
+    return call.page("RunbooksDashboardItem", [codec.dumps(i) for i in items],
+                     f"/api/{space}/progression/runbooks/taskRuns{{?skip,take,projectIds,runbookIds,environmentIds,tenantIds,taskIds}}")
+
+
+@family.route("GET", "progression/runbooks/{id}", scope=SPACE)
+async def _runbook_progression(call: Call) -> Any:
+    backend = call.backend
+    backend.advance_tasks()
+    runbook = backend.find(resources.BY_PATH["runbooks"], call.params["id"], call.space_id)
+    environment_ids = _runbook_environments(backend, runbook)
+    environments = [row.resource() for e in environment_ids if (row := backend.store.get("environments", e))]
+    latest: dict[str, list[dict[str, Any]]] = {e["Id"]: [] for e in environments}
+    seen: set[tuple[Any, Any]] = set()
+    for row in reversed(backend.store.rows("runbookruns", runbook["SpaceId"])):
+        run = row.resource()
+        if (run.get("RunbookId") or "").lower() != runbook["Id"].lower():
+            continue
+        key = (run.get("EnvironmentId"), run.get("TenantId"))
+        if key in seen or run.get("EnvironmentId") not in latest:
+            continue
+        seen.add(key)
+        latest[run["EnvironmentId"]].append(runbook_run_item(backend, run))
+    return {"Id": None, "Environments": environments, "RunbookRuns": latest,
+            "LastModifiedOn": None, "LastModifiedBy": None,
+            "Links": {"Self": f"/api/{runbook['SpaceId']}/progression/runbooks/{runbook['Id']}"}}
