@@ -147,3 +147,17 @@ def test_cloning_what_is_not_there_is_refused(api: httpx.Client) -> None:
     assert api.get(copy["Links"]["DeploymentProcess"]).status_code == 404
     assert api.get(f"{SPACE}/projects/Projects-1").status_code == 200
     assert api.get(f"{SPACE}/projects").json()["TotalResults"] >= 2
+
+
+def test_the_summary_says_whether_a_project_has_steps_and_runbooks(api: httpx.Client) -> None:
+    project = api.get("/api/Spaces-1/projects/Projects-1").json()
+    assert api.get(f"{project['Links']['Self']}/summary").json() == {"HasDeploymentProcess": False,
+                                                                     "HasRunbooks": False}
+    process = api.get(project["Links"]["DeploymentProcess"]).json()
+    process["Steps"] = [{"Name": "Hello", "Actions": [{"Name": "Hello", "ActionType": "Octopus.Script",
+                                                       "Properties": {"Octopus.Action.Script.ScriptBody": "echo"}}]}]
+    assert put(api, process["Links"]["Self"], process).status_code == 200
+    assert api.post("/api/Spaces-1/runbooks", json={"Name": "Tidy", "ProjectId": "Projects-1"}).status_code == 201
+    assert api.get(f"{project['Links']['Self']}/summary").json() == {"HasDeploymentProcess": True, "HasRunbooks": True}
+    assert api.get(project["Links"]["Metadata"]).json() == []
+    assert api.get("/api/Spaces-1/projects/Projects-999/summary").status_code == 404

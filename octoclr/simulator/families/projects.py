@@ -13,6 +13,10 @@ copied (the source's default channel's settings go to the new default channel); 
 variables are copied into the new variable set with new ids, sensitive values included
 (kept apart, never answered), and scopes that named the source's channels or actions name
 the copies.
+
+``…/projects/{id}/summary`` says whether the project has a deployment process with steps and
+runbooks; ``…/projects/{id}/metadata`` lists the settings extensions add (none: the simulator
+runs no extensions).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from octoclr.simulator import resources
 from octoclr.simulator.exceptions import validation_failed
 from octoclr.simulator.families import secrets as sealing
-from octoclr.simulator.families.base import Call, Family
+from octoclr.simulator.families.base import SPACE, Call, Family
 from octoclr.simulator.resources import Collection
 
 if TYPE_CHECKING:
@@ -253,3 +257,27 @@ def _rescoped(scope: dict[str, Any], channels: dict[str, str], actions: dict[str
         if isinstance(scope.get(key), list):
             out[key] = [mapping.get(str(v).lower(), v) for v in scope[key]]
     return out
+
+
+# --- summary and extension metadata -----------------------------------------------------------
+
+def _project(call: Call) -> dict[str, Any]:
+    return call.backend.find(PROJECTS, call.params["id"], call.space_id)
+
+
+@family.route("GET", "projects/{id}/summary", scope=SPACE)
+async def _summary(call: Call) -> Any:
+    """Whether the project has a deployment process with steps, and runbooks (what the portal's overview asks)."""
+    project = _project(call)
+    process = call.backend.store.get("deploymentprocesses", project.get("DeploymentProcessId") or "")
+    has_steps = bool(process and process.resource().get("Steps"))
+    has_runbooks = any((row.resource().get("ProjectId") or "").lower() == project["Id"].lower()
+                       for row in call.backend.store.rows("runbooks", project["SpaceId"]))
+    return {"HasDeploymentProcess": has_steps, "HasRunbooks": has_runbooks}
+
+
+@family.route("GET", "projects/{id}/metadata", scope=SPACE)
+async def _metadata(call: Call) -> Any:
+    """The settings extensions add to a project: the simulator runs no extensions, so none."""
+    _project(call)
+    return []
