@@ -383,12 +383,6 @@ class SimulatorApp:
     def _other_route(self, rest: list[str], space_id: Optional[str]) -> Route:
         b = self.backend
         tail = "/".join(rest).lower()
-        if tail == "authentication":
-            return Route({"GET": self._static(lambda: codec.dumps({
-                "AnyLoginProviderIsEnabled": True, "AutoLoginEnabled": False,
-                "AuthenticationProviders": [{"Name": "Username/Password", "IdentityType": "UsernamePassword",
-                                             "IsEnabled": True}], "Links": {"Self": "/api/authentication"}}))},
-                         anonymous=True)
         if tail == "machineroles/all":
             async def roles(request: Request, principal: Optional[Principal]) -> Response:
                 return json_response(b.machine_roles(space_id or b.default_space_id() or ""))

@@ -165,3 +165,20 @@ def test_deleting_a_user_revokes_their_keys(api: httpx.Client, plain_user: httpx
     me = plain_user.get("/api/users/me").json()
     assert delete(api, f"/api/users/{me['Id']}").status_code == 200
     assert plain_user.get("/api/users/me").status_code == 401
+
+
+def test_the_sign_in_providers_for_everyone_and_for_a_user(api: httpx.Client, sim: Simulator,
+                                                           plain_user: httpx.Client) -> None:
+    public = httpx.get(f"{sim.url}/api/authentication", timeout=10).json()  # no credentials at all
+    (provider,) = public["AuthenticationProviders"]
+    assert provider["IdentityType"] == "UsernamePassword" and provider["FormsLoginEnabled"] is True
+    mine = plain_user.get("/api/users/authentication").json()
+    me = plain_user.get("/api/users/me").json()
+    assert mine["Id"] == me["Id"] and mine["CanCurrentUserEditIdentitiesForUser"] is True
+    assert plain_user.get(f"/api/users/authentication/{me['Id']}").status_code == 200
+    assert plain_user.get("/api/users/authentication/Users-1").status_code == 403
+    admin_view = api.get(f"/api/users/authentication/{me['Id']}").json()
+    assert admin_view["CanCurrentUserEditIdentitiesForUser"] is True
+    assert api.get(admin_view["Links"]["User"]).status_code == 200
+    assert api.get("/api/users/authentication/Users-999").status_code == 404
+    assert "not simulated" in error_of(api.get("/api/users/identity-metadata"))["ErrorMessage"]

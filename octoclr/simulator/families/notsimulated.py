@@ -34,6 +34,8 @@ ROUTES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("POST",), "users/authenticatedToken/{provider}", SYSTEM, _SIGN_IN),
     (("POST",), "authentication/checklogininitiated", SYSTEM, _SIGN_IN),
     (("GET",), "externalsecuritygroupproviders", SYSTEM, "there are no external identity providers"),
+    (("GET",), "users/external-search", SYSTEM, "there are no external identity providers to search"),
+    (("GET",), "users/identity-metadata", SYSTEM, "there are no external identity providers"),
     (("GET",), "dynamic-extensions/features/metadata", SYSTEM, "the simulator runs no extensions"),
     (("GET", "PUT"), "dynamic-extensions/features/values", SYSTEM, "the simulator runs no extensions"),
     (("POST",), "cloudtemplate/{id}/metadata", ANY, "cloud templates (CloudFormation, ARM) are not read"),
