@@ -76,3 +76,40 @@ def test_info_with_a_runtime_that_is_not_installed_still_describes_the_rest(noth
     assert data["loaded"] is False and data["diagnostics"]["chosen_runtime"] is None
     missing = data["diagnostics"]["missing"]
     assert missing[0]["what"] == f"the runtime {nothing['OCTOCLR_RUNTIME']!r}" and "Install" in missing[0]["how"]
+
+
+def test_info_loads_the_client_from_powershells_package_folder(lookalike_source, runtime_name, tmp_path) -> None:
+    """No source named, nothing cached: the client PowerShell installed for this user is loaded."""
+    import shutil
+    import zipfile
+
+    from tests.support.feed import _nuspec_identity
+
+    home = tmp_path / "home"
+    packages = home / ".local" / "share" / "PackageManagement" / "NuGet" / "Packages"
+    for nupkg in sorted(lookalike_source.glob("*.nupkg")):
+        package_id, version = _nuspec_identity(nupkg)
+        folder = packages / f"{package_id}.{version}"  # as Install-Package lays it out
+        folder.mkdir(parents=True)
+        shutil.copyfile(nupkg, folder / f"{package_id}.{version}.nupkg")
+        with zipfile.ZipFile(nupkg) as archive:
+            archive.extractall(folder)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OCTOCLR_", "Octopus", "NUGET_", "XDG_"))}
+    env.update({
+        "HOME": str(home),
+        "OCTOCLR_CACHE_DIR": str(tmp_path / "cache"),
+        "OCTOCLR_RUNTIME": runtime_name,
+        "OCTOCLR_HTTP_RETRIES": "0",
+        # Reaching nuget.org would fail at once: everything must come from the folder.
+        "HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "NO_PROXY": "", "no_proxy": "",
+    })
+    (tmp_path / "work").mkdir()
+    result = info("--json", env=env, cwd=tmp_path / "work")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["loaded"] is True, data["problem"]
+    assert data["source"] == str(packages)
+    assert data["client"]["id"] == "Octopus.Client" and str(tmp_path / "cache") in data["client"]["path"]
+    folders = data["diagnostics"]["machine_packages"]
+    assert folders[0]["folder"] == str(packages)
+    assert {p["id"] for p in folders[0]["packages"]} >= {"Octopus.Client", "Newtonsoft.Json"}
