@@ -20,8 +20,12 @@ import pytest
 
 from tests.conftest import REPO
 
+# A shell without job control starts a background job with SIGINT ignored, its children inherit
+# that, and Python leaves an ignored SIGINT ignored; a script at a terminal has Python's own handler,
+# which is what is tested here.
 CHILD_PRELUDE = """
-import json, os, sys, time
+import json, os, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 sys.path.insert(0, {repo!r})
 import octoclr, octoclr.runtime
 octoclr.runtime.start({runtime!r})
