@@ -1,7 +1,8 @@
-"""The Executions API: ``…/releases/create/v1`` and ``…/deployments/create/{untenanted,tenanted}/v1``.
+"""The Executions API: ``…/releases/create/v1``, ``…/deployments/create/{untenanted,tenanted}/v1``
+and ``…/runbook-runs/create/v1``.
 
-Newer clients (the TypeScript api-client, the Octopus CLI) create releases and
-deployments with one command that names the project, channel, environments and tenants
+Newer clients (the TypeScript api-client, the Octopus CLI) create releases, deployments and
+runbook runs with one command that names the project, channel, environments and tenants
 by name, slug or id, instead of posting resources. Each command is carried out with the
 backend's ordinary create operations, so the same validation and side effects apply.
 """
@@ -13,7 +14,7 @@ from typing import Any, Optional
 
 from octoclr.simulator import resources
 from octoclr.simulator.behaviours import Backend
-from octoclr.simulator.exceptions import BadRequest, validation_failed
+from octoclr.simulator.exceptions import BadRequest, NotFound, validation_failed
 from octoclr.simulator.store import ANY_SPACE
 
 class Executions:
@@ -152,3 +153,121 @@ class Executions:
                         "SpecificMachineIds": machines, "SkipActions": []}, actor)
                     created.append({"DeploymentId": deployment["Id"], "ServerTaskId": deployment["TaskId"]})
         return {"DeploymentServerTasks": created}
+
+    def run_runbook(self, url_space: Optional[str], body: Any, actor: Optional[str]) -> dict[str, Any]:
+        """``…/runbook-runs/create/v1``: run a runbook named in a project, in named environments.
+
+        The snapshot is the one named in ``Snapshot`` (name or id), else the published one; a
+        tenanted runbook runs once per environment and tenant (``Tenants`` by name or id, and
+        every tenant carrying one of ``TenantTags``).
+        """
+        command = self._lower_keys(body)
+        space_id = self.space(url_space, command)
+        project = self._project(space_id, command)
+        runbook = self._runbook(project, command.get("runbookname"))
+        snapshot_id = self._snapshot(runbook, command.get("snapshot"))
+        environments = [self._required("environments", space_id, name, "environment")["Id"]
+                        for name in self._names(command, "environmentnames", "environment")]
+        tenants = self._run_tenants(space_id, runbook, command)
+        machines = {key: [self._required("machines", space_id, name, "deployment target")["Id"]
+                          for name in self._names(command, key, "deployment target", optional=True)]
+                    for key in ("specificmachinenames", "excludedmachinenames")}
+        skipped = self._skipped_actions(runbook, snapshot_id, self._names(command, "skipstepnames", "step",
+                                                                          optional=True))
+        variables = command.get("variables") or {}
+        if not isinstance(variables, dict):
+            raise validation_failed(["Variables must be an object of prompted variable names and values."])
+        created = []
+        with self.backend.store.transaction():
+            for environment_id in dict.fromkeys(environments):
+                for tenant_id in tenants:
+                    run = self.backend.create(resources.BY_PATH["runbookruns"], space_id, {
+                        "RunbookId": runbook["Id"], "RunbookSnapshotId": snapshot_id, "EnvironmentId": environment_id,
+                        "TenantId": tenant_id, "ForcePackageDownload": bool(command.get("forcepackagedownload")),
+                        "UseGuidedFailure": bool(command.get("useguidedfailure")),
+                        "SpecificMachineIds": machines["specificmachinenames"],
+                        "ExcludedMachineIds": machines["excludedmachinenames"], "SkipActions": skipped,
+                        "QueueTime": command.get("runat"), "QueueTimeExpiry": command.get("norunafter"),
+                        "FormValues": {str(k): v for k, v in variables.items()}}, actor)
+                    created.append({"RunbookRunId": run["Id"], "ServerTaskId": run["TaskId"]})
+        return {"RunbookRunServerTasks": created}
+
+    def run_git_runbook(self, url_space: Optional[str], body: Any) -> None:
+        """``…/runbook-runs/git/create/v1``: a runbook kept in git at a ``GitRef``, which the simulator has not.
+
+        A project kept in the database is refused with 400, as a real server refuses it; one marked
+        version controlled answers "not simulated", since its runbooks would live on a git server.
+        """
+        command = self._lower_keys(body)
+        project = self._project(self.space(url_space, command), command)
+        if not project.get("IsVersionControlled"):
+            raise BadRequest(f"The project '{project['Name']}' is not version controlled, so it has no runbooks in git.",
+                             help_text="Run its runbooks with POST …/runbook-runs/create/v1, which takes no GitRef.")
+        raise NotFound("POST …/runbook-runs/git/create/v1 is not simulated: projects kept in git (config as code) "
+                       "would need a git server.", help_text="The simulator's README lists what it simulates.")
+
+    @staticmethod
+    def _names(command: dict[str, Any], key: str, what: str, *, optional: bool = False) -> list[str]:
+        names = command.get(key)
+        if names is None and optional:
+            return []
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names) \
+                or not (names or optional):
+            raise validation_failed([f"Please name at least one {what} in {key}, as a list of names."
+                                     if not optional else f"{key} must be a list of {what} names."])
+        return names
+
+    def _required(self, path: str, space_id: str, name: str, what: str) -> dict[str, Any]:
+        found = self._named(path, space_id, name)
+        if found is None:
+            raise validation_failed([f"The {what} '{name}' does not exist in space {space_id}."])
+        return found
+
+    def _runbook(self, project: dict[str, Any], name: Any) -> dict[str, Any]:
+        if not isinstance(name, str) or not name.strip():
+            raise validation_failed(["Please provide a RunbookName."])
+        runbook = self._named("runbooks", project["SpaceId"], name, ("ProjectId", project["Id"]))
+        if runbook is None or (runbook.get("ProjectId") or "").lower() != project["Id"].lower():
+            raise validation_failed([f"The runbook '{name}' does not exist in project {project['Name']}."])
+        return runbook
+
+    def _snapshot(self, runbook: dict[str, Any], name: Any) -> Optional[str]:
+        """The named snapshot's id; None for the published one, which the run's own rules check."""
+        if not name:
+            return None
+        found = self._named("runbooksnapshots", runbook["SpaceId"], str(name), ("RunbookId", runbook["Id"]))
+        if found is None or (found.get("RunbookId") or "").lower() != runbook["Id"].lower():
+            raise validation_failed([f"The runbook '{runbook['Name']}' has no snapshot named '{name}'."])
+        return str(found["Id"])
+
+    def _run_tenants(self, space_id: str, runbook: dict[str, Any], command: dict[str, Any]) -> list[Optional[str]]:
+        chosen = [self._required("tenants", space_id, name, "tenant")["Id"]
+                  for name in self._names(command, "tenants", "tenant", optional=True)]
+        tags = {t.lower() for t in self._names(command, "tenanttags", "tenant tag", optional=True)}
+        if tags:
+            chosen += [row.id for row in self.backend.store.rows("tenants", space_id)
+                       if tags & {str(t).lower() for t in row.resource().get("TenantTags") or []}]
+        if not chosen and runbook.get("MultiTenancyMode") == "Tenanted":
+            raise validation_failed([f"The runbook '{runbook['Name']}' is tenanted: name at least one tenant in "
+                                     "Tenants or TenantTags."])
+        if tags and not chosen:
+            raise validation_failed([f"No tenant carries any of the tags {', '.join(sorted(tags))}."])
+        return list(dict.fromkeys(chosen)) or [None]  # type: ignore[list-item]
+
+    def _skipped_actions(self, runbook: dict[str, Any], snapshot_id: Optional[str], names: list[str]) -> list[str]:
+        """The ids of the actions of the steps named (or the actions named) in the process that will run."""
+        if not names:
+            return []
+        snapshot_id = snapshot_id or runbook.get("PublishedRunbookSnapshotId")
+        snapshot = self.backend.store.get("runbooksnapshots", str(snapshot_id or ""))
+        process_id = snapshot.resource().get("FrozenRunbookProcessId") if snapshot else runbook.get("RunbookProcessId")
+        process = self.backend.store.get("runbookprocesses", str(process_id or ""))
+        steps = process.resource().get("Steps") or [] if process else []
+        skipped = []
+        for name in names:
+            matched = [str(action["Id"]) for step in steps for action in step.get("Actions") or []
+                       if name.strip().lower() in (str(step.get("Name")).lower(), str(action.get("Name")).lower())]
+            if not matched:
+                raise validation_failed([f"The runbook '{runbook['Name']}' has no step named '{name}' to skip."])
+            skipped += matched
+        return list(dict.fromkeys(skipped))

@@ -28,7 +28,7 @@ from __future__ import annotations
 from octoclr.simulator.families.base import Call, Family, RouteMatch
 from octoclr.simulator.families import packages  # noqa: E402  (each family module is imported once, here)
 from octoclr.simulator.families import events  # noqa: E402
-from octoclr.simulator.families import tasks, interruptions, releases, deployments, runbooks  # noqa: E402
+from octoclr.simulator.families import tasks, interruptions, releases, deployments, runbooks, projectrunbooks  # noqa: E402
 from octoclr.simulator.families import accounts, certificates, lifecycles, machines, tagsets  # noqa: E402
 from octoclr.simulator.families import projects, tenants, environments, workerpools, logos, progression, variables  # noqa: E402
 from octoclr.simulator.families import configuration, serverstatus, channels, artifacts, buildinformation, actiontemplates, permissions, reporting, invitations, authentication, notsimulated  # noqa: E402
@@ -37,6 +37,7 @@ from octoclr.simulator.families import configuration, serverstatus, channels, ar
 FAMILIES: tuple[Family, ...] = (
     projects.family, environments.family, workerpools.family, variables.family,
     events.family, packages.family, tasks.family, interruptions.family, releases.family, deployments.family, runbooks.family,
+    projectrunbooks.family,
     accounts.family, certificates.family, lifecycles.family, machines.family, tagsets.family,
     tenants.family, logos.family, progression.family, configuration.family, serverstatus.family,
     channels.family, artifacts.family, buildinformation.family, actiontemplates.family, permissions.family, reporting.family,

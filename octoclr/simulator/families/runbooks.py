@@ -277,14 +277,14 @@ async def _process_snapshot_template(call: Call) -> Any:
     return snapshot_template(call.backend, _runbook_of(call.backend, process))
 
 
-def _snapshots_of(call: Call, field: str, owner_id: str) -> list[bytes]:
+def snapshots_of(call: Call, field: str, owner_id: str) -> list[bytes]:
     search = (call.query("searchByName") or "").lower()
     return [row.body for row in reversed(call.backend.store.rows("runbooksnapshots", call.space()))
             if (row.resource().get(field) or "").lower() == owner_id.lower()
             and search in str(row.resource().get("Name") or "").lower()]
 
 
-def _snapshot_by_name(call: Call, field: str, owner_id: str, name: str) -> Any:
+def snapshot_by_name(call: Call, field: str, owner_id: str, name: str) -> Any:
     for row in call.backend.store.rows("runbooksnapshots", call.space()):
         snapshot = row.resource()
         if (snapshot.get(field) or "").lower() == owner_id.lower() and \
@@ -298,31 +298,15 @@ async def _runbook_snapshots(call: Call) -> Any:
     runbook = call.backend.find(RUNBOOKS, call.params["id"], call.space_id)
     name = call.query("name")
     if name:
-        return _snapshot_by_name(call, "RunbookId", runbook["Id"], name)
-    return call.page("RunbookSnapshot", _snapshots_of(call, "RunbookId", runbook["Id"]),
+        return snapshot_by_name(call, "RunbookId", runbook["Id"], name)
+    return call.page("RunbookSnapshot", snapshots_of(call, "RunbookId", runbook["Id"]),
                      f"{runbook['Links']['Self']}/runbookSnapshots{{/name}}{{?skip,take,searchByName}}")
 
 
 @family.route("GET", "runbooks/{id}/runbookSnapshots/{name}", scope=SPACE)
 async def _runbook_snapshot_named(call: Call) -> Any:
     runbook = call.backend.find(RUNBOOKS, call.params["id"], call.space_id)
-    return _snapshot_by_name(call, "RunbookId", runbook["Id"], call.params["name"])
-
-
-@family.route("GET", "projects/{id}/runbookSnapshots", scope=SPACE)
-async def _project_snapshots(call: Call) -> Any:
-    project = call.backend.find(resources.BY_PATH["projects"], call.params["id"], call.space_id)
-    name = call.query("name")
-    if name:
-        return _snapshot_by_name(call, "ProjectId", project["Id"], name)
-    return call.page("RunbookSnapshot", _snapshots_of(call, "ProjectId", project["Id"]),
-                     f"{project['Links']['Self']}/runbookSnapshots{{/name}}{{?skip,take,searchByName}}")
-
-
-@family.route("GET", "projects/{id}/runbookSnapshots/{name}", scope=SPACE)
-async def _project_snapshot_named(call: Call) -> Any:
-    project = call.backend.find(resources.BY_PATH["projects"], call.params["id"], call.space_id)
-    return _snapshot_by_name(call, "ProjectId", project["Id"], call.params["name"])
+    return snapshot_by_name(call, "RunbookId", runbook["Id"], call.params["name"])
 
 
 @family.route("GET", "runbookSnapshots", scope=SPACE)
@@ -337,15 +321,20 @@ async def _list_snapshots(call: Call) -> Any:
 @family.route("POST", "runbookSnapshots", scope=SPACE)
 async def _create_snapshot(call: Call) -> Any:
     """Create a snapshot; ``?publish=true`` publishes it at once, as the portal's "Publish" does."""
+    return create_snapshot(call, await call.json())
+
+
+def create_snapshot(call: Call, body: Any) -> Any:
+    """Create a snapshot from ``body``, published at once with ``?publish=true``; 201 with its Location."""
     from starlette.responses import Response
 
-    body = await call.json()
     backend = call.backend
-    created = backend.create(RUNBOOK_SNAPSHOTS, call.space_id, body, call.actor)
-    if call.query_bool("publish"):
-        runbook = _runbook_of(backend, created)
-        runbook["PublishedRunbookSnapshotId"] = created["Id"]
-        backend.modify(RUNBOOKS, call.space_id, runbook["Id"], runbook, call.actor)
+    with backend.store.transaction():
+        created = backend.create(RUNBOOK_SNAPSHOTS, call.space_id, body, call.actor)
+        if call.query_bool("publish"):
+            runbook = _runbook_of(backend, created)
+            runbook["PublishedRunbookSnapshotId"] = created["Id"]
+            backend.modify(RUNBOOKS, call.space_id, runbook["Id"], runbook, call.actor)
     return Response(codec.dumps(created), status_code=201, media_type="application/json; charset=utf-8",
                     headers={"Location": created["Links"]["Self"]})
 
@@ -635,13 +624,3 @@ async def _environments(call: Call) -> Any:
     runbook = call.backend.find(RUNBOOKS, call.params["id"], call.space_id)
     rows = {row.id: row.body for row in call.backend.store.rows("environments", runbook["SpaceId"])}
     return b"[" + b",".join(rows[e["Id"]] for e in _allowed_environments(call.backend, runbook)) + b"]"
-
-
-@family.route("GET", "projects/{id}/runbooks", scope=SPACE)
-async def _project_runbooks(call: Call) -> Any:
-    project = call.backend.find(resources.BY_PATH["projects"], call.params["id"], call.space_id)
-    partial = (call.query("partialName") or call.query("searchByName") or "").lower()
-    bodies = [row.body for row in call.backend.store.rows("runbooks", project["SpaceId"])
-              if (row.resource().get("ProjectId") or "").lower() == project["Id"].lower()
-              and partial in str(row.resource().get("Name") or "").lower()]
-    return call.page("Runbook", bodies, f"{project['Links']['Self']}/runbooks{{?skip,take,partialName}}")
