@@ -18,8 +18,10 @@ go through a worker. A call made on a worker thread (a .NET callback into Python
 calls .NET again) runs there directly.
 
 At exit, idle workers are stopped before the runtime shuts down (a thread attached to
-Mono that is still alive holds Mono's shutdown up); workers still inside an abandoned
-call are counted, for :mod:`octoclr.runtime.shutdown`.
+Mono that is still alive holds Mono's shutdown up); workers still inside a call (abandoned,
+or waited for by a daemon thread the interpreter is leaving behind) are waited for a
+moment, and a thread that comes back from one during exit is parked rather than handed
+its outcome (see :func:`stop_idle_workers`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ MAX_IDLE = 4
 _pool_lock = threading.Lock()
 _idle: List["_Worker"] = []
 _abandoned: List["_Worker"] = []  # workers still inside a call nobody waits for
+_in_call: set = set()  # workers inside a call, abandoned or not
 _worker_threads: set = set()  # idents of worker threads: calls from them run inline
 _stopping = False
 
@@ -73,6 +76,14 @@ class _Worker:
                 outcome = (False, error)
             with _pool_lock:
                 self.job = None
+                _in_call.discard(self)
+                if _stopping:  # the interpreter is leaving: end this thread before the runtime goes
+                    if self.abandoned:
+                        _abandoned.remove(self)
+                    else:
+                        self.outcome = outcome
+                        self.done.release()
+                    return
                 if not self.abandoned:
                     self.outcome = outcome
                     self.done.release()
@@ -110,10 +121,13 @@ def call(function: Callable[..., Any], args: Sequence[Any], source: Any = None, 
          bounds_itself: bool = False) -> Any:
     """``function(*args)`` on a worker, waited for so that Ctrl-C and the time limit stop it."""
     if _stopping or threading.get_ident() in _worker_threads:
+        park_if_exiting()
         return function(*args)
     limit = timeouts.current_timeout(bounds_itself)
     worker = _take_worker()
     worker.job = (function, args)
+    with _pool_lock:
+        _in_call.add(worker)
     worker.go.release()
     done = worker.done
     try:
@@ -138,6 +152,7 @@ def call(function: Callable[..., Any], args: Sequence[Any], source: Any = None, 
         worker.outcome = None
         _idle.append(worker)
         raise
+    park_if_exiting()
     ok, value = worker.outcome  # type: ignore[misc]
     worker.outcome = None
     _idle.append(worker)
@@ -166,18 +181,32 @@ def calls_in_flight() -> int:
     return len(_abandoned)
 
 
+def park_if_exiting() -> None:
+    """Hold a daemon thread here for good once the interpreter is exiting.
+
+    By then only daemon threads are left besides the main one (Python joins the others
+    before its exit hooks run). One that went on would call into .NET, or be handed an
+    outcome (an exception, printed as the thread dies) while the runtime shuts down: that
+    is what printed ``InternalPythonnetException`` and turned a good exit status into 1.
+    Parked on a Python lock it holds nothing up, and the interpreter drops it at the end.
+    """
+    if _stopping and threading.current_thread() is not threading.main_thread():
+        threading.Event().wait()
+
+
 #: How long exit waits for abandoned calls to end before leaving without the runtime's shutdown.
 EXIT_GRACE = 2.0
 
 
 def stop_idle_workers(wait: float = 1.0) -> None:
-    """At exit, before the runtime shuts down: stop idle workers, let abandoned calls end.
+    """At exit, before the runtime shuts down: stop idle workers, let calls in flight end.
 
     A call still running when the runtime shuts down comes back into a finalized pythonnet,
     which prints ``InternalPythonnetException`` and ends the process with status 1 (or
-    aborts it, on CoreCLR). So exit waits :data:`EXIT_GRACE` seconds for abandoned calls;
-    any still running then, the process leaves at once (``os._exit``) with the status it was
-    exiting with, after flushing its output.
+    aborts it, on CoreCLR). So exit waits :data:`EXIT_GRACE` seconds for calls still on
+    workers (abandoned ones, and those a daemon thread waits for); a worker ends its thread
+    as its call returns. Any call still running then, the process leaves at once
+    (``os._exit``) with the status it was exiting with, after flushing its output.
     """
     global _stopping
     with _pool_lock:
@@ -190,9 +219,9 @@ def stop_idle_workers(wait: float = 1.0) -> None:
     for worker in idle:
         worker.thread.join(max(0.0, deadline - time.monotonic()))
     deadline = time.monotonic() + EXIT_GRACE
-    while _abandoned and time.monotonic() < deadline:
+    while _in_call and time.monotonic() < deadline:
         time.sleep(0.02)
-    if _abandoned:
+    if _in_call:
         _leave_now()
 
 

@@ -20,7 +20,7 @@ import System
 from System.Threading.Tasks import Task, TaskContinuationOptions, TaskStatus
 
 from octoclr import errors, timeouts
-from octoclr.bridge import conversion
+from octoclr.bridge import conversion, interruptible
 from octoclr.bridge.compat import UNBOUND_CALLS_WORK
 
 _continue_with: Any = None
@@ -75,6 +75,7 @@ class DotNetTask:
         task = self._task
         try:
             while not task.IsCompleted:
+                interruptible.park_if_exiting()  # a daemon thread must not go back into .NET during exit
                 left = _SLICE if deadline is None else min(_SLICE, deadline - time.monotonic())
                 if left <= 0:
                     self.cancel()

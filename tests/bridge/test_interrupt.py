@@ -165,3 +165,27 @@ def test_a_call_past_its_time_limit_raises_timeout_error(runtime_name, lookalike
     finally:
         err = _finish(process)
     assert process.returncode == 0, err
+
+
+@pytest.mark.parametrize("ending, status", [("", 0), ("sys.exit(3)", 3)], ids=["falls-off-the-end", "sys-exit-3"])
+def test_a_daemon_thread_inside_a_slow_call_leaves_the_exit_status_alone(runtime_name, lookalike_build, ending, status) -> None:
+    # Mono printed InternalPythonnetException (System.Net.WebException) and exited 1 for a script
+    # that had succeeded: the daemon thread's call came back while the runtime shut down.
+    body = f"""
+    import threading
+    server = Simulator(seed="demo").start()
+    repository = client.OctopusRepository(client.OctopusServerEndpoint(server.url, server.api_key))
+    repository.environments.find_all()
+    server.set_fault("/api/*environments*", latency=30)
+    threading.Thread(target=repository.environments.find_all, daemon=True).start()
+    time.sleep(1)  # the thread is inside the call by now
+    say(state="leaving")
+    {ending}
+    """
+    process = _child(runtime_name, lookalike_build, body)
+    try:
+        assert _read(process)["state"] == "leaving"
+    finally:
+        err = _finish(process)
+    assert process.returncode == status, err
+    assert "Exception" not in err and "Traceback" not in err, err
