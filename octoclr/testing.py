@@ -234,15 +234,17 @@ class Simulator:
         latency: float = 0.0,
         status: Optional[int] = None,
         drop: bool = False,
+        body: Optional[str] = None,
         times: Optional[int] = None,
     ) -> None:
-        """Make matching requests slow (``latency`` s), fail (``status``) or lose their connection (``drop``).
+        """Make matching requests slow (``latency`` s), fail (``status``), lose their connection (``drop``)
+        or answer ``body`` verbatim (``""``: no content, ``"null"``: a JSON null; with ``status``, else 200).
 
         ``path`` is an fnmatch pattern such as ``/api/*/machines*``; ``times`` limits the
         fault to the next N matching requests.
         """
         self._control("POST", "faults", {"path": path, "method": method, "latency": latency, "status": status,
-                                         "drop": drop, "times": times})
+                                         "drop": drop, "body": body, "times": times})
 
     def faults(self) -> list[dict[str, Any]]:
         return list(self._control("GET", "faults"))

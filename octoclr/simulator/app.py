@@ -111,6 +111,11 @@ class SimulatorApp:
                 if fault.drop:
                     self._drop(receive)
                     return
+                if fault.body is not None:
+                    response = Response(fault.body.encode("utf-8"), status_code=fault.status or 200,
+                                        media_type=JSON_TYPE)
+                    await response(scope, receive, send)
+                    return
                 if fault.status:
                     response = error_response(_injected(fault))
                     await response(scope, receive, send)

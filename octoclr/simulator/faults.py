@@ -1,9 +1,11 @@
-"""Fault injection for reliability tests: latency, error statuses and dropped connections.
+"""Fault injection for reliability tests: latency, error statuses, bodies and dropped connections.
 
 Rules are set through ``/_simulator/faults`` (loopback only) or
 ``octoclr.testing.Simulator.set_fault``. A rule matches requests by a path pattern
 (``fnmatch`` style, case-insensitive, e.g. ``/api/*/machines*``) and optionally a method,
-and may apply only to its next ``times`` matching requests.
+and may apply only to its next ``times`` matching requests. ``body`` answers with that text
+as it is, with ``status`` (200 unless given): ``""`` for a response with no content where
+JSON is expected, ``"null"`` for a literal JSON null, or anything else malformed.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ class Fault:
     latency: float = 0.0  # seconds added before the request is handled
     status: Optional[int] = None  # answer with this status and an Octopus error body
     drop: bool = False  # close the connection without an answer
+    body: Optional[str] = None  # answer with this text verbatim (with status, else 200)
     times: Optional[int] = None  # how many more requests it applies to; None = until cleared
 
     @classmethod
     def from_json(cls, data: Any) -> "Fault":
         if not isinstance(data, dict):
             raise ValueError("A fault is a JSON object such as {\"path\": \"/api/*\", \"status\": 503}.")
-        unknown = set(data) - {"path", "method", "latency", "status", "drop", "times"}
+        unknown = set(data) - {"path", "method", "latency", "status", "drop", "body", "times"}
         if unknown:
             raise ValueError(f"Unknown fault fields: {', '.join(sorted(unknown))}.")
         fault = cls(**data)
@@ -37,6 +40,8 @@ class Fault:
             raise ValueError("latency must be a number of seconds between 0 and 600.")
         if fault.status is not None and (not isinstance(fault.status, int) or not 100 <= fault.status <= 599):
             raise ValueError("status must be an HTTP status between 100 and 599.")
+        if fault.body is not None and not isinstance(fault.body, str):
+            raise ValueError("body must be the text to answer with, e.g. \"\" or \"null\".")
         if fault.times is not None and (not isinstance(fault.times, int) or fault.times < 1):
             raise ValueError("times must be a positive number of requests.")
         if fault.method is not None:

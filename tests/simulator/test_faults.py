@@ -99,3 +99,23 @@ def test_control_routes_refuse_what_a_web_page_could_send(anonymous: httpx.Clien
     for origin in ("http://localhost:3000", "http://127.0.0.1:8065", "http://[::1]:9000"):
         assert anonymous.post("/_simulator/reset", json={}, headers={"Origin": origin}).status_code == 200, origin
     assert anonymous.post("/_simulator/reset", json={}).status_code == 200
+
+
+@pytest.mark.parametrize("body", ["", "null", "{\"Id\": "], ids=["empty", "null", "truncated"])
+def test_a_body_fault_answers_that_text_as_it_is(api: httpx.Client, sim: Simulator, body: str) -> None:
+    sim.set_fault("/api/Spaces-1/environments/*", body=body, times=1)
+    answer = api.get("/api/Spaces-1/environments/Environments-1")
+    assert answer.status_code == 200 and answer.text == body
+    assert answer.headers["content-type"].startswith("application/json")
+    assert api.get("/api/Spaces-1/environments/Environments-1").json()["Id"] == "Environments-1"
+
+
+def test_a_body_fault_keeps_a_status_given_with_it(api: httpx.Client, sim: Simulator) -> None:
+    sim.set_fault("/api", body="", status=503, times=1)
+    answer = api.get("/api")
+    assert answer.status_code == 503 and answer.content == b""
+
+
+def test_a_body_fault_must_be_text(sim: Simulator) -> None:
+    with pytest.raises(Exception, match="body must be the text to answer with"):
+        sim.set_fault("/api", body=42)  # type: ignore[arg-type]
