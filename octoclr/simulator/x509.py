@@ -10,12 +10,13 @@ here knows about HTTP; what cannot be read raises :class:`CertificateError` sayi
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Optional
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtensionOID, NameOID
@@ -247,10 +248,50 @@ def export(certificate: Certificate, data_format: str, password: Optional[str], 
     raise CertificateError(f"Invalid format option '{data_format}'; one of {', '.join(FORMATS)}.")
 
 
+#: The subject fields a self-signed certificate may be given, by the names the generate command takes,
+#: in the order they are written (most general first, so the distinguished name reads CN=…, O=…, C=…).
+SUBJECT_FIELDS = {"Country": NameOID.COUNTRY_NAME, "State": NameOID.STATE_OR_PROVINCE_NAME,
+                  "Locality": NameOID.LOCALITY_NAME, "Organization": NameOID.ORGANIZATION_NAME,
+                  "OrganizationalUnit": NameOID.ORGANIZATIONAL_UNIT_NAME, "CommonName": NameOID.COMMON_NAME,
+                  "EmailAddress": NameOID.EMAIL_ADDRESS}
+
+
+def self_signed(subject: dict[str, str], alternative_names: list[str], days: int = 365) -> Certificate:
+    """A new RSA 2048 certificate signed by its own key (SHA-256), valid from now for ``days``.
+
+    ``subject`` maps :data:`SUBJECT_FIELDS` names to values; ``alternative_names`` are DNS names
+    or IP addresses. What cannot be written (a country that is not two letters…) raises
+    :class:`CertificateError`.
+    """
+    unknown = set(subject) - set(SUBJECT_FIELDS)
+    if unknown:
+        raise CertificateError(f"Unknown subject fields: {', '.join(sorted(unknown))}.")
+    try:
+        name = x509.Name([x509.NameAttribute(oid, subject[field]) for field, oid in SUBJECT_FIELDS.items()
+                          if subject.get(field)])
+    except ValueError as error:
+        raise CertificateError(f"The subject cannot be written: {error}") from None
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = datetime.now(timezone.utc)
+    builder = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+               .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=1))
+               .not_valid_after(now + timedelta(days=days))
+               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True))
+    general_names: list[x509.GeneralName] = []
+    for text in alternative_names:
+        try:
+            general_names.append(x509.IPAddress(ipaddress.ip_address(text)))
+        except ValueError:
+            general_names.append(x509.DNSName(text))
+    if general_names:
+        builder = builder.add_extension(x509.SubjectAlternativeName(general_names), critical=False)
+    return Certificate(PKCS12, builder.sign(key, hashes.SHA256()), [], key)
+
+
 def fingerprint(text: str) -> str:
     """An upper-case hex SHA-1 of any text: thumbprints for made-up certificates (discovery)."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest().upper()  # noqa: S324
 
 
-__all__ = ["Certificate", "CertificateError", "DER", "FORMATS", "PEM", "PKCS12", "export", "fingerprint", "read",
-           "thumbprint"]
+__all__ = ["Certificate", "CertificateError", "DER", "FORMATS", "PEM", "PKCS12", "SUBJECT_FIELDS", "export",
+           "fingerprint", "read", "self_signed", "thumbprint"]

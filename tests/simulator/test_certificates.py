@@ -154,3 +154,44 @@ def test_certificate_links_resolve(api: httpx.Client) -> None:
     for name in ("Self", "Usages", "Export"):
         assert api.get(certificate["Links"][name].split("{")[0]).status_code == 200, name
     assert base64.b64decode(b64(b"x")) == b"x"
+
+
+def test_generate_makes_a_self_signed_certificate_kept_like_an_upload(api: httpx.Client) -> None:
+    response = api.post(f"{URL}/generate", json={
+        "Name": "Test site", "CommonName": "test.example.com", "Organization": "Example Pty", "Country": "NZ",
+        "SubjectAlternativeNames": ["test.example.com", "127.0.0.1"], "Notes": "For the test environment",
+        "EnvironmentIds": ["Environments-2"], "Thumbprint": "ignored"})
+    assert response.status_code == 200, response.text
+    made = response.json()
+    assert made["Name"] == "Test site" and made["Notes"] == "For the test environment"
+    assert made["EnvironmentIds"] == ["Environments-2"]
+    assert made["SubjectCommonName"] == made["IssuerCommonName"] == "test.example.com"
+    assert made["SubjectOrganization"] == "Example Pty" and made["SelfSigned"] is True
+    assert made["SubjectDistinguishedName"] == "CN=test.example.com, O=Example Pty, C=NZ"
+    assert made["SubjectAlternativeNames"] == ["DNS Name=test.example.com", "IP Address=127.0.0.1"]
+    assert made["HasPrivateKey"] is True and made["CertificateDataFormat"] == "Pkcs12" and not made["IsExpired"]
+    assert len(made["Thumbprint"]) == 40 and made["Thumbprint"] != "ignored" and made["SerialNumber"]
+    assert made["NotBefore"] < made["NotAfter"] and made["SignatureAlgorithmName"] == "sha256RSA"
+    # The secrets stay with the server; the file it keeps is the certificate it describes, with its key.
+    assert made["CertificateData"] == {"HasValue": True, "NewValue": None}
+    assert made["Password"] == {"HasValue": False, "NewValue": None}
+    assert api.get(made["Links"]["Self"]).json() == made
+    pfx = api.get(made["Links"]["Export"].split("{")[0], params={"format": "Pkcs12", "password": "p"}).content
+    key, leaf, _ = pkcs12.load_key_and_certificates(pfx, b"p")
+    assert key is not None and leaf.subject.rfc4514_string() == "CN=test.example.com,O=Example Pty,C=NZ"
+    # With an organization alone, and the resource's own field names.
+    org_only = api.post(f"/api/certificates/generate", json={"Name": "Org only", "SubjectOrganization": "Acme"})
+    assert org_only.status_code == 200 and org_only.json()["SubjectDistinguishedName"] == "O=Acme"
+
+
+def test_generate_refuses_what_it_cannot_make(api: httpx.Client) -> None:
+    nameless = api.post(f"{URL}/generate", json={"Name": "Nothing"})
+    assert nameless.status_code == 400
+    assert error_of(nameless)["ErrorMessage"] == "Please supply either the common name or organization."
+    assert api.post(f"{URL}/generate", json={"CommonName": "x.example.com"}).status_code == 400  # no Name
+    country = api.post(f"{URL}/generate", json={"Name": "Bad", "CommonName": "x", "Country": "New Zealand"})
+    assert country.status_code == 400 and "subject cannot be written" in error_of(country)["Errors"][0]
+    assert api.post(f"{URL}/generate", content=b"", headers={"Content-Type": "application/json"}).status_code == 400
+    taken = api.post(f"{URL}/generate", json={"Name": "Twice", "CommonName": "a"})
+    assert taken.status_code == 200
+    assert api.post(f"{URL}/generate", json={"Name": "Twice", "CommonName": "b"}).status_code == 400

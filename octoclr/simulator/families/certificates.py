@@ -164,6 +164,53 @@ async def create_certificate(call: Call) -> Any:
     return _json_response(created, 201, {"Location": created["Links"]["Self"]})
 
 
+#: Where a generate command may name each subject field: its own name, or the resource's field name.
+_SUBJECT_ALIASES = {"CommonName": ("CommonName", "SubjectCommonName"),
+                    "Organization": ("Organization", "SubjectOrganization")}
+
+
+def _subject(body: dict[str, Any]) -> dict[str, str]:
+    from octoclr.simulator import x509
+
+    subject = {}
+    for field in x509.SUBJECT_FIELDS:
+        for key in _SUBJECT_ALIASES.get(field, (field,)):
+            value = body.get(key)
+            if value is not None and not isinstance(value, str):
+                raise validation_failed([f"{key} must be text."])
+            if value and value.strip():
+                subject[field] = value.strip()
+                break
+    return subject
+
+
+@family.route("POST", "certificates/generate")
+async def generate(call: Call) -> Any:
+    """A self-signed certificate made from a common name or organization (and the other subject fields),
+    kept exactly as an uploaded PFX without a password would be: a real server answers 200 with it."""
+    from octoclr.simulator import x509
+
+    body = await call.json()
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object with a Name and a CommonName or Organization.")
+    subject = _subject(body)
+    if not subject.get("CommonName") and not subject.get("Organization"):
+        raise BadRequest("Please supply either the common name or organization.")
+    names = body.get("SubjectAlternativeNames") or []
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise validation_failed(["SubjectAlternativeNames must be a list of DNS names or IP addresses."])
+    try:
+        made = x509.self_signed(subject, [n.strip() for n in names])
+    except x509.CertificateError as error:
+        raise validation_failed([str(error)]) from None
+    pfx = x509.export(made, x509.PKCS12, None, True)
+    # The rest (Notes, environments, tenants…) is the new resource's; what the file says is filled in from it.
+    resource = {key: value for key, value in body.items() if key not in x509.SUBJECT_FIELDS and key not in _SERVER_OWNED}
+    resource["CertificateData"] = {"HasValue": True, "NewValue": base64.b64encode(pfx).decode("ascii")}
+    resource["Password"] = {"HasValue": False, "NewValue": None}
+    return call.backend.create(CERTIFICATES, call.space_id, resource, call.actor)
+
+
 @family.route("GET", "certificates/all")
 async def all_certificates(call: Call) -> Any:
     return b"[" + b",".join(_listed(call)) + b"]"
