@@ -181,4 +181,9 @@ def test_the_sign_in_providers_for_everyone_and_for_a_user(api: httpx.Client, si
     assert admin_view["CanCurrentUserEditIdentitiesForUser"] is True
     assert api.get(admin_view["Links"]["User"]).status_code == 200
     assert api.get("/api/users/authentication/Users-999").status_code == 404
-    assert "not simulated" in error_of(api.get("/api/users/identity-metadata"))["ErrorMessage"]
+    # Not the users route's "resource not found": the route is named, and why it is not simulated.
+    for route in ("identity-metadata", "external-search?partialName=jo"):
+        answer = api.get(f"/api/users/{route}")
+        assert answer.status_code == 404
+        message = error_of(answer)["ErrorMessage"]
+        assert message.startswith(f"GET /api/users/{route.split('?')[0]} is not simulated: "), message

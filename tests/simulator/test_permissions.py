@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from pathlib import Path
 
 import httpx
 
@@ -83,3 +85,24 @@ def test_team_membership_and_its_preview(api: httpx.Client, plain_user: httpx.Cl
     assert bad.status_code == 400 and "Users-404" in " ".join(error_of(bad)["Errors"])
     teams = plain_user.get(f"/api/Spaces-1/users/{jane}/teams").json()
     assert team["Id"] in [t["Id"] for t in teams]
+
+
+def test_permissions_all_names_every_permission_of_a_real_server(api: httpx.Client, plain_user: httpx.Client,
+                                                                 reference_dir: Path) -> None:
+    spec = json.loads((reference_dir / "octopus-server-2020.5-swagger.json").read_text(encoding="utf-8-sig"))
+    wanted = spec["paths"]["/api/permissions/all"]["get"]["responses"]["200"]["schema"]["properties"]
+    answered = plain_user.get("/api/permissions/all")  # anyone signed in may read it, as the portal does
+    assert answered.status_code == 200, answered.text
+    permissions = answered.json()
+    assert sorted(permissions) == sorted(wanted)
+    assert permissions["AdministerSystem"]["CanApplyAtSystemLevel"] is True
+    assert permissions["AdministerSystem"]["CanApplyAtSpaceLevel"] is False
+    assert permissions["DeploymentCreate"]["SupportedRestrictions"] == [
+        "ProjectIds", "EnvironmentIds", "ProjectGroupIds", "TenantIds"]
+    assert all(p["Description"] and (p["CanApplyAtSystemLevel"] or p["CanApplyAtSpaceLevel"])
+               for p in permissions.values())
+    # Every permission the seeded roles grant is one of them, at the level the role grants it.
+    for role in api.get("/api/userroles/all").json():
+        assert all(permissions[p]["CanApplyAtSystemLevel"] for p in role["GrantedSystemPermissions"]), role["Name"]
+        assert all(permissions[p]["CanApplyAtSpaceLevel"] for p in role["GrantedSpacePermissions"]), role["Name"]
+    assert api.get("/api/Spaces-1/permissions/all").status_code == 404

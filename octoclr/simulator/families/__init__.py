@@ -31,7 +31,7 @@ from octoclr.simulator.families import events  # noqa: E402
 from octoclr.simulator.families import tasks, interruptions, releases, deployments, runbooks, projectrunbooks  # noqa: E402
 from octoclr.simulator.families import accounts, certificates, lifecycles, machines, tagsets  # noqa: E402
 from octoclr.simulator.families import projects, tenants, environments, workerpools, logos, progression, variables  # noqa: E402
-from octoclr.simulator.families import configuration, serverstatus, channels, artifacts, buildinformation, actiontemplates, permissions, reporting, invitations, authentication, notsimulated  # noqa: E402
+from octoclr.simulator.families import configuration, serverstatus, channels, artifacts, buildinformation, actiontemplates, permissions, permissiondefinitions, reporting, invitations, authentication, notsimulated  # noqa: E402
 
 # In a fixed order: earlier families' routes win.
 FAMILIES: tuple[Family, ...] = (
@@ -40,7 +40,7 @@ FAMILIES: tuple[Family, ...] = (
     projectrunbooks.family,
     accounts.family, certificates.family, lifecycles.family, machines.family, tagsets.family,
     tenants.family, logos.family, progression.family, configuration.family, serverstatus.family,
-    channels.family, artifacts.family, buildinformation.family, actiontemplates.family, permissions.family, reporting.family,
+    channels.family, artifacts.family, buildinformation.family, actiontemplates.family, permissions.family, permissiondefinitions.family, reporting.family,
     invitations.family, authentication.family,
     notsimulated.family,  # last: only what no family serves
 )
