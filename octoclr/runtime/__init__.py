@@ -78,6 +78,7 @@ def start(runtime: Optional[str] = None) -> HostedRuntime:
         clr_runtime = backend.start(install)
         import pythonnet
 
+        shutdown.prepare()
         try:
             pythonnet.load(clr_runtime)
             import clr  # noqa: F401  (pythonnet's import hook, needed before any .NET import)

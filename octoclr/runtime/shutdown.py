@@ -3,11 +3,20 @@
 A Python thread still blocked inside .NET when the interpreter exits crashes Mono.
 Code that lets a thread wait inside .NET registers a stopper here; at exit every
 stopper runs (e.g. cancels the .NET wait) before pythonnet shuts the runtime down.
+
+pythonnet's shutdown then collects garbage in a loop, a full Python collection and a
+.NET one each round, until a round frees nothing: with octoclr's modules and caches
+alive, that costs a one-shot process more than its call (0.35 s of 1.7 s on Mono).
+Everything still reachable at that point stays reachable until the interpreter's own
+teardown, so the objects alive then are collected once here and frozen (``gc.freeze``)
+for pythonnet's rounds, and thawed again once pythonnet is done, so that the
+interpreter's last collections see every object as usual.
 """
 
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import threading
 from typing import Callable, List
@@ -17,6 +26,7 @@ log = logging.getLogger(__name__)
 _stoppers: List[Callable[[], None]] = []
 _lock = threading.Lock()
 _installed = False
+_thaw_installed = False
 
 
 def register(stopper: Callable[[], None]) -> Callable[[], None]:
@@ -41,6 +51,24 @@ def _run_stoppers() -> None:
             stopper()
         except Exception:  # exit must go on whatever one stopper does
             log.debug("a stopper failed at exit", exc_info=True)
+    _freeze_for_runtime_shutdown()
+
+
+def _freeze_for_runtime_shutdown() -> None:
+    gc.collect()  # what is garbage now is finalized while the runtime still runs
+    gc.freeze()
+
+
+def _thaw() -> None:
+    gc.unfreeze()
+
+
+def prepare() -> None:
+    """Before pythonnet starts: register the thaw, which atexit then runs after pythonnet's shutdown."""
+    global _thaw_installed
+    if not _thaw_installed:
+        atexit.register(_thaw)
+        _thaw_installed = True
 
 
 def install() -> None:

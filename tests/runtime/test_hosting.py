@@ -86,6 +86,33 @@ def test_a_thread_blocked_in_dotnet_at_exit_is_stopped_not_crashed(python, runti
     assert result.stdout.strip() == "leaving"
 
 
+def test_objects_left_at_exit_are_still_finalized_by_the_interpreter(python, runtime_name, tmp_path):
+    # The runtime's shutdown runs with the heap frozen; the interpreter's own teardown must
+    # still collect what only module globals kept alive, so finalizers that save work run.
+    saved = tmp_path / "saved.txt"
+    result = python(
+        f"""
+        import octoclr.runtime as r
+        r.start({runtime_name!r})
+        import System
+
+        class Journal:
+            def __init__(self):
+                self.me = self  # a cycle: only the cyclic collector frees it
+                self.lines = [str(System.Math.Max(1, 2))]
+            def __del__(self, open=open):  # the builtins are gone by then
+                with open({str(saved)!r}, "w") as handle:
+                    handle.write(",".join(self.lines))
+
+        journal = Journal()
+        print("leaving")
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "leaving"
+    assert saved.read_text() == "2"
+
+
 def test_unknown_runtime_names_the_choices():
     with pytest.raises(RuntimeLoadError, match="choose one of mono, coreclr, netfx, auto, or CoreCLR of a version"):
         selection.requested_kind("java")
