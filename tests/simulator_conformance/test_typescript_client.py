@@ -31,18 +31,22 @@ def node() -> str:
     return executable
 
 
-@pytest.fixture(scope="module")
-def walkthrough(node: str, simulator: Any) -> Dict[str, Any]:
-    """The summary of one run of the walkthrough; it stops at the first step that fails."""
-    environment = dict(os.environ, OCTOPUS_URL=str(simulator.url), OCTOPUS_API_KEY=simulator.api_key)
-    completed = subprocess.run(
-        [node, str(SCRIPT)], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=90
-    )
+def run_walkthrough(node: str, script: Path, url: str, api_key: str, timeout: float = 120) -> Dict[str, Any]:
+    """The JSON summary one run of a walkthrough script prints, against the server at ``url``."""
+    environment = dict(os.environ, OCTOPUS_URL=url, OCTOPUS_API_KEY=api_key)
+    completed = subprocess.run([node, str(script)], cwd=PROJECT, env=environment, capture_output=True, text=True,
+                               timeout=timeout)
     try:
         summary: Dict[str, Any] = json.loads(completed.stdout)
     except ValueError:
         pytest.fail(f"the walkthrough printed no JSON (exit {completed.returncode}): {completed.stderr[-2000:]}")
     return summary
+
+
+@pytest.fixture(scope="module")
+def walkthrough(node: str, simulator: Any) -> Dict[str, Any]:
+    """The summary of one run of the walkthrough; it stops at the first step that fails."""
+    return run_walkthrough(node, SCRIPT, str(simulator.url), simulator.api_key, timeout=90)
 
 
 def reached(summary: Dict[str, Any], *steps: str) -> None:

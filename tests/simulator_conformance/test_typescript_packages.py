@@ -4,34 +4,18 @@ follows the built-in feed's version-search link (``tests/typescript/packages-wal
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any, Dict
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[1] / "typescript"
+from tests.simulator_conformance.test_typescript_client import PROJECT, node, run_walkthrough  # noqa: F401  (node: a fixture)
+
 SCRIPT = PROJECT / "packages-walkthrough.mjs"
-CLIENT_PACKAGE = PROJECT / "node_modules" / "@octopusdeploy" / "api-client" / "package.json"
 
 
 @pytest.fixture(scope="module")
-def walkthrough(simulator: Any) -> Dict[str, Any]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed; install Node.js 18+ to run the TypeScript client check")
-    if not CLIENT_PACKAGE.is_file():
-        pytest.skip(f"@octopusdeploy/api-client is not installed; run: npm ci --prefix {PROJECT}")
-    environment = dict(os.environ, OCTOPUS_URL=str(simulator.url), OCTOPUS_API_KEY=simulator.api_key)
-    completed = subprocess.run([node, str(SCRIPT)], cwd=PROJECT, env=environment, capture_output=True, text=True,
-                               timeout=120)
-    try:
-        summary: Dict[str, Any] = json.loads(completed.stdout)
-    except ValueError:
-        pytest.fail(f"the walkthrough printed no JSON (exit {completed.returncode}): {completed.stderr[-2000:]}")
+def walkthrough(node: str, simulator: Any) -> Dict[str, Any]:
+    summary = run_walkthrough(node, SCRIPT, str(simulator.url), simulator.api_key)
     assert summary["ok"], f"failures: {summary['failures']}\nexchanges: {summary['exchanges'][-8:]}"
     return summary
 

@@ -13,6 +13,8 @@
 
 import octopus from "@octopusdeploy/api-client";
 
+import { recorder } from "./walkthrough.mjs";
+
 const {
     Client,
     DeploymentRepository,
@@ -29,42 +31,9 @@ const {
     userGetCurrent,
 } = octopus;
 
-const instanceURL = process.env.OCTOPUS_URL;
-const apiKey = process.env.OCTOPUS_API_KEY;
 const runId = process.env.OCTOPUS_RUN_ID || String(process.pid);
 
-const summary = { ok: false, steps: [], failures: {}, exchanges: [] };
-let currentStep = "configuration";
-
-function finish(exitCode) {
-    process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
-    process.exit(exitCode);
-}
-
-// Runs one named step; the summary records how far the walkthrough got.
-async function step(name, action) {
-    currentStep = name;
-    const result = await action();
-    summary.steps.push(name);
-    return result;
-}
-
-function describeError(error) {
-    return {
-        step: currentStep,
-        message: error && error.message ? error.message : String(error),
-        statusCode: error && typeof error.StatusCode === "number" ? error.StatusCode : null,
-    };
-}
-
-// Runs a section that later sections do not need; its failure is recorded and the run goes on.
-async function section(name, action) {
-    try {
-        await action();
-    } catch (error) {
-        summary.failures[name] = describeError(error);
-    }
-}
+const { summary, step, section, connect, run } = recorder();
 
 function describe(resource, ...fields) {
     const picked = {};
@@ -75,17 +44,7 @@ function describe(resource, ...fields) {
 }
 
 async function main() {
-    if (!instanceURL || !apiKey) {
-        throw new Error("OCTOPUS_URL and OCTOPUS_API_KEY must be set");
-    }
-
-    const client = await step("Client.create", () =>
-        Client.create({ instanceURL, apiKey, userAgentApp: "octoclr-conformance" }),
-    );
-    client.subscribeToResponses("log", (r) => summary.exchanges.push([r.method, r.url, r.statusCode]));
-    client.subscribeToErrors("log", (r) =>
-        summary.exchanges.push([r.method, r.url, r.statusCode, r.errorMessage ?? null]),
-    );
+    const client = await connect(Client);
     const serverInformation = await client.getServerInformation();
     summary.server = { version: serverInformation.version, installationId: serverInformation.installationId };
 
@@ -266,14 +225,6 @@ async function main() {
             detailsTaskId: details && details.Task ? details.Task.Id : null,
         };
     }
-
-    summary.ok = Object.keys(summary.failures).length === 0;
 }
 
-main().then(
-    () => finish(summary.ok ? 0 : 1),
-    (error) => {
-        summary.failures.walkthrough = describeError(error);
-        finish(1);
-    },
-);
+run(main);
