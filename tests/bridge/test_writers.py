@@ -155,8 +155,27 @@ def test_to_dict_gives_the_same_with_and_without_compiled_writers(shapes, shop, 
     from octoclr.bridge import api, dicts
 
     samples = [s for s in shapes.samples if _dotnet_type(s) is not None]
+    monkeypatch.setattr(dicts, "_COMPILE_AFTER_BYTES", 0)  # single objects through compiled writers too
     compiled = [api.to_dict(api.wrap(s), style=style) for s in samples]
     monkeypatch.setattr(dicts, "_compiled_writer", lambda settings: None)
     # (compared as text: NaN is not equal to itself)
     assert repr([api.to_dict(api.wrap(s), style=style) for s in samples]) == repr(compiled)
 
+
+
+def test_single_objects_are_left_to_newtonsoft_until_their_text_would_pay_for_a_writer(shapes, monkeypatch) -> None:
+    from octoclr.bridge import api, dicts
+
+    text = shapes.module.Text()
+    text.Value = "x" * 1000
+    dotnet_type = _dotnet_type(text)
+    monkeypatch.setattr(dicts, "_COMPILE_AFTER_BYTES", 3000)
+    monkeypatch.setattr(dicts, "_single_text", {})
+    writer = dicts._prepared("json", dotnet_type, [])[1]
+    writer.forget([dotnet_type])
+    seen = []
+    for _ in range(4):
+        assert api.to_dict(api.wrap(text), style="json") == {"Value": "x" * 1000}
+        seen.append(writer.compiles(dotnet_type))
+    # About 1 kB each: Newtonsoft writes the first three, a compiled writer the fourth.
+    assert seen == [None, None, None, True]
