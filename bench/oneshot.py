@@ -16,8 +16,13 @@ and inside one process per runtime:
 
   steady   a repository call through octoclr against the same call on the raw object
            (goal: at most 1.05x)
-  to_dict  ``to_dict`` of one resource, the first time for its type and warm, against
-           Newtonsoft's ``JsonConvert.SerializeObject`` of it (goal: no more than Newtonsoft)
+  to_dict  ``to_dict`` of one resource warm, against Newtonsoft's ``JsonConvert.SerializeObject``
+           of it (goal: no more than Newtonsoft)
+
+and in fresh processes again, each cold (nothing serialized before in that process):
+
+  to_dict  the first ``to_dict`` of a resource against the first ``SerializeObject`` of it
+           (goal: no more than Newtonsoft)
 
 Byte-code caching is left on (``PYTHONDONTWRITEBYTECODE`` is removed), as on a user's machine.
 """
@@ -94,15 +99,30 @@ for _ in range(7):
 from Newtonsoft.Json import JsonConvert
 project = projects.get("Projects-1")
 raw_project = unwrap(project)
-began = time.perf_counter(); octoclr.to_dict(project); first_to_dict = time.perf_counter() - began
-began = time.perf_counter(); JsonConvert.SerializeObject(raw_project); first_newtonsoft = time.perf_counter() - began
+octoclr.to_dict(project); JsonConvert.SerializeObject(raw_project)
 warm_to_dict = statistics.median(timed(lambda: octoclr.to_dict(project), 50) for _ in range(5))
 warm_newtonsoft = statistics.median(timed(lambda: JsonConvert.SerializeObject(raw_project), 50) for _ in range(5))
 print(json.dumps({
     "steady": [statistics.median(bridged), statistics.median(raw), statistics.median(ratios)],
-    "to_dict_first": [first_to_dict, first_newtonsoft],
     "to_dict_warm": [warm_to_dict, warm_newtonsoft],
 }))
+"""
+
+
+# In a fresh process: the first serialization of a resource, by octoclr or by Newtonsoft.
+COLD = r"""
+import json, os, sys, time
+import octoclr
+from octoclr.bridge.api import unwrap
+repository = octoclr.connect(os.environ["OCTOPUS_URL"], os.environ["OCTOPUS_API_KEY"])
+project = repository.projects.get("Projects-1")
+from Newtonsoft.Json import JsonConvert
+if sys.argv[1] == "to_dict":
+    began = time.perf_counter(); octoclr.to_dict(project); took = time.perf_counter() - began
+else:
+    raw_project = unwrap(project)
+    began = time.perf_counter(); JsonConvert.SerializeObject(raw_project); took = time.perf_counter() - began
+print(json.dumps(took))
 """
 
 
@@ -212,12 +232,17 @@ def main() -> None:
                 times["first"].append(timed_process(["-c", FIRST], env, folder))
                 times["plain_first"].append(timed_process(plain_first, plain_env, folder))
             inside = json.loads(run(["-c", INSIDE], env, folder).stdout)
+            cold: Dict[str, List[float]] = {"to_dict": [], "newtonsoft": []}
+            for _ in range(options.runs):
+                for which in cold:
+                    cold[which].append(json.loads(run(["-c", COLD, which], env, folder).stdout))
+            inside["to_dict_first"] = [statistics.median(cold["to_dict"]), statistics.median(cold["newtonsoft"])]
             print(f"{spec}:")
             ratio_row("octoclr call, once", times["call"], times["plain_call"], "goal <= 1.2x")
             ratio_row("script to its first result", times["first"], times["plain_first"], "goal <= 1.15x")
             bridged, raw, ratio = inside["steady"]
             print(f"  {'steady-state call':<34} {bridged * 1e3:>8.2f} ms {raw * 1e3:>8.2f} ms {ratio:>6.2f}x   goal <= 1.05x")
-            for key, label in (("to_dict_first", "to_dict, first of its type"), ("to_dict_warm", "to_dict, warm")):
+            for key, label in (("to_dict_first", "to_dict, first in a process"), ("to_dict_warm", "to_dict, warm")):
                 mine, newtonsoft = inside[key]
                 print(f"  {label:<34} {mine * 1e3:>8.2f} ms {newtonsoft * 1e3:>8.2f} ms {mine / newtonsoft:>6.2f}x   "
                       "vs Newtonsoft's SerializeObject; goal <= 1x")
