@@ -1,10 +1,13 @@
-"""Every collection the simulator serves, described as data.
+"""How a collection the simulator serves is described as data, and the collections of no family.
 
 A :class:`Collection` says where a collection lives (space-scoped, system-level or
 both), which fields a new resource must carry, which fields name other resources that
 must exist, which name must be unique and where, the fields a real server fills in, and
 the extra links each resource carries. The generic handlers in :mod:`.app` and the
 backend in :mod:`.behaviours` read these definitions; nothing here touches HTTP or SQL.
+Each family (:mod:`.families`) defines its own collections beside its routes and rules; the
+ones here are the server's spine (spaces, users, teams and roles), which the backend itself
+looks after.
 """
 
 from __future__ import annotations
@@ -87,12 +90,6 @@ COLLECTIONS: tuple[Collection, ...] = (
                   "SystemPermissionDescriptions": [], "GrantedSpacePermissions": [],
                   "GrantedSystemPermissions": [], "CanBeDeleted": True},
     ),
-    Collection(
-        "octopusservernodes", "OctopusServerNodes", "OctopusServerNodes", "OctopusServerNode", SYSTEM,
-        verbs=frozenset({MODIFY, DELETE}),
-        defaults={"Name": None, "MaxConcurrentTasks": 5, "IsInMaintenanceMode": False, "Rank": "Leader",
-                  "LastSeen": None},
-    ),
     # --- both: a space's or the system's ----------------------------------------------
     Collection(
         "teams", "Teams", "Teams", "Team", MIXED,
@@ -111,118 +108,6 @@ COLLECTIONS: tuple[Collection, ...] = (
                     "EnvironmentIds": "environments", "TenantIds": "tenants", "ProjectGroupIds": "projectgroups"},
         defaults={"UserRoleId": None, "TeamId": None, "ProjectIds": [], "EnvironmentIds": [], "TenantIds": [],
                   "ProjectGroupIds": []},
-    ),
-    # --- space level -------------------------------------------------------------------
-    Collection(
-        "machinepolicies", "MachinePolicies", "MachinePolicies", "MachinePolicy",
-        defaults={
-            "Name": None, "Description": "", "IsDefault": False,
-            "MachineHealthCheckPolicy": {
-                "PowerShellHealthCheckPolicy": {"RunType": "Inline", "ScriptBody": "", "ContentType": "Inline"},
-                "BashHealthCheckPolicy": {"RunType": "Inline", "ScriptBody": "", "ContentType": "Inline"},
-                "HealthCheckInterval": "01:00:00", "HealthCheckCron": None, "HealthCheckCronTimezone": "UTC",
-                "HealthCheckType": "RunScript"},
-            "MachineConnectivityPolicy": {"MachineConnectivityBehavior": "ExpectedToBeOnline"},
-            "MachineCleanupPolicy": {"DeleteMachinesBehavior": "DoNotDelete",
-                                     "DeleteMachinesElapsedTimeSpan": "1.00:00:00"},
-            "MachineUpdatePolicy": {"CalamariUpdateBehavior": "UpdateOnDeployment",
-                                    "TentacleUpdateBehavior": "NeverUpdate", "TentacleUpdateAccountId": None},
-            "ConnectionRetrySleepInterval": "00:00:01", "ConnectionRetryCountLimit": 5,
-            "ConnectionRetryTimeLimit": "00:05:00", "ConnectionConnectTimeout": "00:01:00",
-            "PollingRequestQueueTimeout": "00:02:00", "PollingRequestMaximumMessageProcessingTimeout": "00:10:00"},
-        links={"Machines": "{self}/machines{?skip,take}", "Workers": "{self}/workers{?skip,take}"},
-        blocked_by=(("machines", "MachinePolicyId"), ("workers", "MachinePolicyId")),
-    ),
-    Collection(
-        "projectgroups", "ProjectGroups", "ProjectGroups", "ProjectGroup",
-        references={"EnvironmentIds": "environments"},
-        defaults={"Name": None, "Description": "", "EnvironmentIds": [], "RetentionPolicyId": None},
-        links={"Projects": "{self}/projects{?skip,take}", "Web": "/app#/{space}/projectGroups/{id}"},
-        blocked_by=(("projects", "ProjectGroupId"),),
-    ),
-    Collection(
-        "releases", "Releases", "Releases", "Release",
-        query=("skip", "ignoreChannelRules", "take", "ids"),
-        required=("Version", "ProjectId"),
-        references={"ProjectId": "projects", "ChannelId": "channels"},
-        name_field="Version",
-        parent_field="ProjectId",
-        newest_first=True,
-        defaults={"Version": None, "ChannelId": None, "ReleaseNotes": "", "ProjectId": None,
-                  "ProjectDeploymentProcessSnapshotId": None, "IgnoreChannelRules": False,
-                  "BuildInformation": [], "LibraryVariableSetSnapshotIds": [], "SelectedPackages": [],
-                  "ProjectVariableSetSnapshotId": None, "VersionControlReference": None, "Assembled": None},
-        links={"Project": "/api/{space}/projects/{ProjectId}", "Channel": "/api/{space}/channels/{ChannelId}",
-               "Progression": "{self}/progression", "Deployments": "{self}/deployments{?skip,take}",
-               "DeploymentTemplate": "{self}/deployments/template", "Artifacts": "/api/{space}/artifacts?regarding={id}",
-               "ProjectVariableSnapshot": "/api/{space}/variables/{ProjectVariableSetSnapshotId}",
-               "ProjectDeploymentProcessSnapshot": "/api/{space}/deploymentprocesses/{ProjectDeploymentProcessSnapshotId}",
-               "SnapshotVariables": "{self}/snapshot-variables", "Web": "/app#/{space}/releases/{id}"},
-        filters={"projectId": "ProjectId", "channelId": "ChannelId"},
-        blocked_by=(("deployments", "ReleaseId"),),
-    ),
-    Collection(
-        "deployments", "Deployments", "Deployments", "Deployment",
-        query=("skip", "take", "ids", "projects", "environments", "tenants", "channels", "taskState", "partialName"),
-        required=("ReleaseId", "EnvironmentId"),
-        references={"ReleaseId": "releases", "EnvironmentId": "environments", "TenantId": "tenants",
-                    "SpecificMachineIds": "machines", "ExcludedMachineIds": "machines"},
-        name_field="Name", unique_name=False,
-        verbs=frozenset({CREATE, DELETE}),
-        newest_first=True,
-        defaults={"ReleaseId": None, "EnvironmentId": None, "TenantId": None, "ForcePackageDownload": False,
-                  "ForcePackageRedeployment": False, "SkipActions": [], "SpecificMachineIds": [],
-                  "ExcludedMachineIds": [], "DeploymentProcessId": None, "ManifestVariableSetId": None,
-                  "TaskId": None, "ProjectId": None, "ChannelId": None, "UseGuidedFailure": False,
-                  "Comments": "", "FormValues": {}, "QueueTime": None, "QueueTimeExpiry": None, "Name": None,
-                  "Created": None, "DeployedBy": None, "DeployedById": None, "DeployedToMachineIds": [],
-                  "FailureEncountered": False, "Changes": [], "ChangesMarkdown": "", "TentacleRetentionPeriod": None},
-        links={"Release": "/api/{space}/releases/{ReleaseId}", "Environment": "/api/{space}/environments/{EnvironmentId}",
-               "Project": "/api/{space}/projects/{ProjectId}", "Task": "/api/tasks/{TaskId}",
-               "Web": "/app#/{space}/deployments/{id}", "Artifacts": "/api/{space}/artifacts?regarding={id}",
-               "Interruptions": "/api/{space}/interruptions?regarding={id}"},
-        filters={"projects": "ProjectId", "environments": "EnvironmentId", "tenants": "TenantId",
-                 "channels": "ChannelId"},
-    ),
-    Collection(
-        "deploymentprocesses", "DeploymentProcesses", "deploymentprocess", "DeploymentProcess",
-        query=("skip", "take", "ids"), required=(), name_field=None, verbs=frozenset({MODIFY}),
-        defaults={"ProjectId": None, "Steps": [], "Version": 0, "LastSnapshotId": None},
-        links={"Project": "/api/{space}/projects/{ProjectId}", "Template": "/api/{space}/deploymentprocesses/{id}/template{?channel,releaseId}"},
-    ),
-    Collection(
-        "proxies", "Proxies", "Proxies", "Proxy",
-        required=("Name", "Host"),
-        defaults={"Name": None, "Host": None, "Port": 80, "ProxyType": "HTTP", "Username": None,
-                  "Password": {"HasValue": False, "NewValue": None}},
-        sensitive=("Password",),
-    ),
-    Collection(
-        "subscriptions", "Subscriptions", "Subscriptions", "Subscription",
-        query=PAGING + ("spaces",),
-        defaults={"Name": None, "Type": "Event", "IsDisabled": False,
-                  "EventNotificationSubscription": {"Filter": {}, "EmailTeams": [], "EmailFrequencyPeriod": "01:00:00",
-                                                    "EmailPriority": "Normal", "EmailDigestLastProcessed": None,
-                                                    "WebhookURI": None, "WebhookTeams": [], "WebhookTimeout": "00:00:10",
-                                                    "WebhookHeaderKey": None, "WebhookHeaderValue": None}},
-    ),
-    Collection(
-        "projecttriggers", "ProjectTriggers", "ProjectTriggers", "ProjectTrigger",
-        query=("skip", "take", "ids"),
-        required=("Name", "ProjectId"),
-        references={"ProjectId": "projects"},
-        parent_field="ProjectId",
-        defaults={"Name": None, "ProjectId": None, "IsDisabled": False, "Filter": None, "Action": None,
-                  "Description": ""},
-    ),
-    Collection(
-        "scheduledprojecttriggers", "ScheduledProjectTriggers", "ProjectTriggers", "ProjectTrigger",
-        query=("skip", "take", "ids"), verbs=READ_ONLY,
-    ),
-    Collection(
-        "package-metadata", "PackageMetadata", "PackageMetadata", "PackageMetadata",
-        query=("filter", "latest", "skip", "take", "overwriteMode"),
-        verbs=READ_ONLY, name_field="PackageId",
     ),
 )
 

@@ -31,6 +31,7 @@ from octoclr.simulator.families import events  # noqa: E402
 from octoclr.simulator.families import tasks, interruptions, releases, deployments, runbooks, projectrunbooks  # noqa: E402
 from octoclr.simulator.families import accounts, certificates, lifecycles, machines, tagsets  # noqa: E402
 from octoclr.simulator.families import projects, tenants, environments, workerpools, logos, progression, variables  # noqa: E402
+from octoclr.simulator.families import proxies, subscriptions, projecttriggers, machinepolicies, projectgroups  # noqa: E402
 from octoclr.simulator.families import configuration, serverstatus, channels, artifacts, buildinformation, actiontemplates, permissions, permissiondefinitions, reporting, invitations, authentication, notsimulated  # noqa: E402
 
 # In a fixed order: earlier families' routes win.
@@ -42,6 +43,7 @@ FAMILIES: tuple[Family, ...] = (
     tenants.family, logos.family, progression.family, configuration.family, serverstatus.family,
     channels.family, artifacts.family, buildinformation.family, actiontemplates.family, permissions.family, permissiondefinitions.family, reporting.family,
     invitations.family, authentication.family,
+    proxies.family, subscriptions.family, projecttriggers.family, machinepolicies.family, projectgroups.family,
     notsimulated.family,  # last: only what no family serves
 )
 

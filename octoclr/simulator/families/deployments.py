@@ -14,11 +14,37 @@ from octoclr.simulator import codec, resources
 from octoclr.simulator.exceptions import validation_failed
 from octoclr.simulator.families import tasks
 from octoclr.simulator.families.base import SPACE, Call, Family
+from octoclr.simulator.resources import CREATE, DELETE, Collection
 
 if TYPE_CHECKING:
     from octoclr.simulator.behaviours import Backend
 
-family = Family("deployments")
+DEPLOYMENTS = Collection(
+    "deployments", "Deployments", "Deployments", "Deployment",
+    query=("skip", "take", "ids", "projects", "environments", "tenants", "channels", "taskState", "partialName"),
+    required=("ReleaseId", "EnvironmentId"),
+    references={"ReleaseId": "releases", "EnvironmentId": "environments", "TenantId": "tenants",
+                "SpecificMachineIds": "machines", "ExcludedMachineIds": "machines"},
+    name_field="Name", unique_name=False,
+    verbs=frozenset({CREATE, DELETE}),
+    newest_first=True,
+    defaults={"ReleaseId": None, "EnvironmentId": None, "TenantId": None, "ForcePackageDownload": False,
+              "ForcePackageRedeployment": False, "SkipActions": [], "SpecificMachineIds": [],
+              "ExcludedMachineIds": [], "DeploymentProcessId": None, "ManifestVariableSetId": None,
+              "TaskId": None, "ProjectId": None, "ChannelId": None, "UseGuidedFailure": False,
+              "Comments": "", "FormValues": {}, "QueueTime": None, "QueueTimeExpiry": None, "Name": None,
+              "Created": None, "DeployedBy": None, "DeployedById": None, "DeployedToMachineIds": [],
+              "FailureEncountered": False, "Changes": [], "ChangesMarkdown": "", "TentacleRetentionPeriod": None},
+    links={"Release": "/api/{space}/releases/{ReleaseId}", "Environment": "/api/{space}/environments/{EnvironmentId}",
+           "Project": "/api/{space}/projects/{ProjectId}", "Task": "/api/tasks/{TaskId}",
+           "Web": "/app#/{space}/deployments/{id}", "Artifacts": "/api/{space}/artifacts?regarding={id}",
+           "Interruptions": "/api/{space}/interruptions?regarding={id}"},
+    filters={"projects": "ProjectId", "environments": "EnvironmentId", "tenants": "TenantId",
+             "channels": "ChannelId"},
+)
+
+
+family = Family("deployments", collections=(DEPLOYMENTS,))
 
 
 def guided_failure(backend: "Backend", mode: Any, environment_id: Optional[str], asked: Any) -> bool:

@@ -19,11 +19,43 @@ from octoclr.simulator import codec, resources
 from octoclr.simulator.exceptions import BadRequest, NotFound, validation_failed
 from octoclr.simulator.families import secrets as sealing
 from octoclr.simulator.families.base import SPACE, Call, Family
+from octoclr.simulator.resources import MODIFY, Collection
 
 if TYPE_CHECKING:
     from octoclr.simulator.behaviours import Backend
 
-family = Family("releases")
+RELEASES = Collection(
+    "releases", "Releases", "Releases", "Release",
+    query=("skip", "ignoreChannelRules", "take", "ids"),
+    required=("Version", "ProjectId"),
+    references={"ProjectId": "projects", "ChannelId": "channels"},
+    name_field="Version",
+    parent_field="ProjectId",
+    newest_first=True,
+    defaults={"Version": None, "ChannelId": None, "ReleaseNotes": "", "ProjectId": None,
+              "ProjectDeploymentProcessSnapshotId": None, "IgnoreChannelRules": False,
+              "BuildInformation": [], "LibraryVariableSetSnapshotIds": [], "SelectedPackages": [],
+              "ProjectVariableSetSnapshotId": None, "VersionControlReference": None, "Assembled": None},
+    links={"Project": "/api/{space}/projects/{ProjectId}", "Channel": "/api/{space}/channels/{ChannelId}",
+           "Progression": "{self}/progression", "Deployments": "{self}/deployments{?skip,take}",
+           "DeploymentTemplate": "{self}/deployments/template", "Artifacts": "/api/{space}/artifacts?regarding={id}",
+           "ProjectVariableSnapshot": "/api/{space}/variables/{ProjectVariableSetSnapshotId}",
+           "ProjectDeploymentProcessSnapshot": "/api/{space}/deploymentprocesses/{ProjectDeploymentProcessSnapshotId}",
+           "SnapshotVariables": "{self}/snapshot-variables", "Web": "/app#/{space}/releases/{id}"},
+    filters={"projectId": "ProjectId", "channelId": "ChannelId"},
+    blocked_by=(("deployments", "ReleaseId"),),
+)
+
+
+DEPLOYMENT_PROCESSES = Collection(
+    "deploymentprocesses", "DeploymentProcesses", "deploymentprocess", "DeploymentProcess",
+    query=("skip", "take", "ids"), required=(), name_field=None, verbs=frozenset({MODIFY}),
+    defaults={"ProjectId": None, "Steps": [], "Version": 0, "LastSnapshotId": None},
+    links={"Project": "/api/{space}/projects/{ProjectId}", "Template": "/api/{space}/deploymentprocesses/{id}/template{?channel,releaseId}"},
+)
+
+
+family = Family("releases", collections=(RELEASES, DEPLOYMENT_PROCESSES))
 
 
 def _guid() -> str:

@@ -30,11 +30,20 @@ from starlette.responses import Response
 from octoclr.simulator import codec
 from octoclr.simulator.exceptions import NotFound
 from octoclr.simulator.families.base import SYSTEM, Call, Family
+from octoclr.simulator.resources import DELETE, MODIFY, Collection
 
 if TYPE_CHECKING:
     from octoclr.simulator.behaviours import Backend
 
-family = Family("serverstatus")
+SERVER_NODES = Collection(
+    "octopusservernodes", "OctopusServerNodes", "OctopusServerNodes", "OctopusServerNode", SYSTEM,
+    verbs=frozenset({MODIFY, DELETE}),
+    defaults={"Name": None, "MaxConcurrentTasks": 5, "IsInMaintenanceMode": False, "Rank": "Leader",
+              "LastSeen": None},
+)
+
+
+family = Family("serverstatus", collections=(SERVER_NODES,))
 
 _STARTED = time.time()
 _RECENT: "deque[dict[str, Any]]" = deque(maxlen=500)

@@ -33,7 +33,7 @@ from octoclr.simulator.families.base import ANY, SITE, Call, Family
 from octoclr.simulator.families.packages.identity import PackageIdentity, identify, parse_id_and_version, split_extension
 from octoclr.simulator.families.packages.multipart import FilePartReader, boundary_of
 from octoclr.simulator.families.packages.storage import PackageStore, StoredPackage
-from octoclr.simulator.resources import DELETE, Collection
+from octoclr.simulator.resources import DELETE, READ_ONLY, Collection
 
 #: The largest package (or delta) an upload may carry; far above the JSON body limit.
 MAX_PACKAGE_BYTES = 512 * 1024 * 1024
@@ -75,7 +75,14 @@ PackageDeltaSignature     space   packages/{packageId}/{version}/delta-signature
 PackageDeltaUpload        space   packages/{packageId}/{baseVersion}/delta{?overwriteMode}
 """
 
-family = Family("packages", collections=(FEEDS, PACKAGES), root_links=ROOT_LINKS)
+#: The package metadata of a feed's packages, read-only.
+PACKAGE_METADATA = Collection(
+    "package-metadata", "PackageMetadata", "PackageMetadata", "PackageMetadata",
+    query=("filter", "latest", "skip", "take", "overwriteMode"),
+    verbs=READ_ONLY, name_field="PackageId",
+)
+
+family = Family("packages", collections=(FEEDS, PACKAGES, PACKAGE_METADATA), root_links=ROOT_LINKS)
 
 
 # --- the built-in feed of each space --------------------------------------------------------
