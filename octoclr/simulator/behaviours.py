@@ -5,9 +5,8 @@ nothing here knows about HTTP. Generic rules (required fields, types, references
 unique names) come from the :mod:`.resources` definitions; the per-collection rules a
 real server applies (a project brings its deployment process, variable set and default
 channel; a deployment starts a server task that runs to ``Success``; a new space gets
-its default lifecycle, project group, machine policy and worker pool; the built-in feed
-comes from the packages family)
-are the ``_before_*``/``_after_*`` hooks below.
+its default lifecycle, project group, machine policy and worker pool) are the families'
+hooks (:mod:`.families`), run around the generic create, modify and delete.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import time
 from typing import Any, Iterable, Optional
 
 from octoclr.simulator import codec, resources
-from octoclr.simulator.auth import ADMINISTRATORS_TEAM, Authenticator, hash_api_key, hash_password, key_hint
+from octoclr.simulator.auth import Authenticator, hash_api_key, key_hint
 from octoclr.simulator.families import secrets as sealing
 from octoclr.simulator.exceptions import BadRequest, Conflict, MethodNotAllowed, NotFound, validation_failed
 from octoclr.simulator.resources import CREATE, DELETE, MODIFY, Collection
@@ -279,12 +278,9 @@ class Backend:
         self._changed(coll.path)
 
     def _hooks(self, event: str, path: str, *args: Any) -> None:
-        """The backend's own rule for this event (``_before_create_projects``…), then the families'."""
+        """The families' rules for this event of this collection, in family order."""
         from octoclr.simulator import families
 
-        own = getattr(self, f"_{event}_{path.replace('-', '_')}", None)
-        if own is not None:
-            own(*args)
         for hook in families.hooks(event, path):
             hook(self, *args)
 
@@ -422,100 +418,7 @@ class Backend:
 
         events.record_change(self, category, coll.path, coll.item_type, coll.name_field, resource, actor)
 
-    # --- spaces -------------------------------------------------------------------------
-
-    def _before_create_spaces(self, resource: dict[str, Any], actor: Optional[str]) -> None:
-        if not resource.get("SpaceManagersTeams") and not resource.get("SpaceManagersTeamMembers"):
-            raise validation_failed(["Please specify at least one space manager team or space manager team member "
-                                     "(SpaceManagersTeams or SpaceManagersTeamMembers)."])
-        if self.default_space_id() is None:
-            resource["IsDefault"] = True
-
-    def _after_create_spaces(self, space: dict[str, Any], actor: Optional[str], incoming: dict[str, Any]) -> None:
-        space_id = space["Id"]
-        if space.get("IsDefault"):
-            self._make_only_default(space_id, actor)
-        team_id = f"teams-spacemanagers-{space_id}"
-        self._put_child("teams", {"Id": team_id, "Name": "Space Managers", "SpaceId": space_id,
-                                  "MemberUserIds": list(space.get("SpaceManagersTeamMembers") or []),
-                                  "CanBeDeleted": False, "CanBeRenamed": False, "CanChangeRoles": False,
-                                  "Description": "Members of this team can manage the space."}, actor)
-        managers = list(space.get("SpaceManagersTeams") or [])
-        if team_id not in managers:
-            space["SpaceManagersTeams"] = [team_id, *managers]
-            self._save(resources.BY_PATH["spaces"], space, actor)
-        self._put_child("lifecycles", {"Name": "Default Lifecycle", "SpaceId": space_id}, actor)
-        self._put_child("projectgroups", {"Name": "Default Project Group", "SpaceId": space_id}, actor)
-        self._put_child("machinepolicies", {"Name": "Default Machine Policy", "IsDefault": True,
-                                            "SpaceId": space_id}, actor)
-        self._put_child("workerpools", {"Name": "Default Worker Pool", "IsDefault": True, "SpaceId": space_id}, actor)
-
-    def _before_modify_spaces(self, space: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
-        if stored.get("IsDefault") and not space.get("IsDefault"):
-            raise validation_failed(["The default space cannot stop being the default; make another space the "
-                                     "default instead."])
-        if space.get("IsDefault") and not stored.get("IsDefault"):
-            self._make_only_default(space["Id"], actor)
-
-    def _make_only_default(self, space_id: str, actor: Optional[str]) -> None:
-        coll = resources.BY_PATH["spaces"]
-        for row in self.store.rows("spaces"):
-            other = row.resource()
-            if other["Id"] != space_id and other.get("IsDefault"):
-                other["IsDefault"] = False
-                self._save(coll, other, actor)
-
-    def _before_delete_spaces(self, space: dict[str, Any], actor: Optional[str]) -> None:
-        if space.get("IsDefault"):
-            raise BadRequest("The default space cannot be deleted.", help_text="Make another space the default first.")
-        if not space.get("TaskQueueStopped"):
-            raise BadRequest("This space must have its task queue stopped before it can be deleted.",
-                             help_text="Set TaskQueueStopped to true with a PUT, then delete the space.")
-        self.store.delete_space_contents(space["Id"])
-
     # --- users --------------------------------------------------------------------------
-
-    def _before_create_users(self, user: dict[str, Any], actor: Optional[str]) -> None:
-        password = user.pop("Password", None)
-        user["_password"] = password
-        if password is not None and not isinstance(password, str):
-            raise validation_failed(["Password must be a string."])
-        if not user.get("IsService") and not password:
-            raise validation_failed(["Please provide a password for users that are not service accounts."])
-
-    def _assign_users(self, user: dict[str, Any]) -> None:
-        password = user.pop("_password", None)
-        if password:
-            self.store.set_password_hash(user["Id"], hash_password(password))
-
-    def _after_create_users(self, user: dict[str, Any], actor: Optional[str], incoming: dict[str, Any]) -> None:
-        everyone = self.store.get("teams", "teams-everyone")
-        if everyone is not None:
-            team = everyone.resource()
-            team["MemberUserIds"] = [*team.get("MemberUserIds", []), user["Id"]]
-            self._save(resources.BY_PATH["teams"], team, actor)
-
-    def _before_modify_users(self, user: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
-        password = user.pop("Password", None)
-        if password:
-            if not isinstance(password, str):
-                raise validation_failed(["Password must be a string."])
-            self.store.set_password_hash(user["Id"], hash_password(password))
-
-    def _before_delete_users(self, user: dict[str, Any], actor: Optional[str]) -> None:
-        if actor and user["Id"].lower() == actor.lower():
-            raise BadRequest("You cannot delete your own user account.")
-        self.store.delete_user_credentials(user["Id"])
-        self._remove_member(user["Id"], actor)
-
-    def _remove_member(self, user_id: str, actor: Optional[str]) -> None:
-        coll = resources.BY_PATH["teams"]
-        for row in self.store.rows("teams"):
-            team = row.resource()
-            members = team.get("MemberUserIds", [])
-            if any(m.lower() == user_id.lower() for m in members):
-                team["MemberUserIds"] = [m for m in members if m.lower() != user_id.lower()]
-                self._save(coll, team, actor)
 
     def user_spaces(self, user_id: str) -> list[dict[str, Any]]:
         self.find(resources.BY_PATH["users"], user_id, None)
@@ -566,18 +469,6 @@ class Backend:
         if not self.store.delete_api_key(user["Id"], key_id):
             raise NotFound(f"The API key '{key_id}' was not found.")
         self.auth.invalidate()
-
-    # --- teams --------------------------------------------------------------------------
-
-    def _before_modify_teams(self, team: dict[str, Any], stored: dict[str, Any], actor: Optional[str]) -> None:
-        if not stored.get("CanBeRenamed", True) and team.get("Name") != stored.get("Name"):
-            raise validation_failed([f"The team '{stored.get('Name')}' cannot be renamed."])
-        if stored["Id"] == ADMINISTRATORS_TEAM and not team.get("MemberUserIds"):
-            raise validation_failed(["The Octopus Administrators team must keep at least one member."])
-
-    def _before_delete_teams(self, team: dict[str, Any], actor: Optional[str]) -> None:
-        if not team.get("CanBeDeleted", True):
-            raise BadRequest(f"The team '{team.get('Name')}' is built in and cannot be deleted.")
 
     # --- variable sets and deployment processes --------------------------------------------
 

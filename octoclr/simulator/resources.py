@@ -1,13 +1,12 @@
-"""How a collection the simulator serves is described as data, and the collections of no family.
+"""How a collection the simulator serves is described as data, and where every one is found.
 
 A :class:`Collection` says where a collection lives (space-scoped, system-level or
 both), which fields a new resource must carry, which fields name other resources that
 must exist, which name must be unique and where, the fields a real server fills in, and
 the extra links each resource carries. The generic handlers in :mod:`.app` and the
 backend in :mod:`.behaviours` read these definitions; nothing here touches HTTP or SQL.
-Each family (:mod:`.families`) defines its own collections beside its routes and rules; the
-ones here are the server's spine (spaces, users, teams and roles), which the backend itself
-looks after.
+Each family (:mod:`.families`) defines its own collections beside its routes and rules and
+registers them here; :data:`BY_PATH` then finds any of them by its URL segment.
 """
 
 from __future__ import annotations
@@ -60,58 +59,10 @@ class Collection:
         return self.scope == SPACE
 
 
+#: Every collection, in the order the families define them (see :func:`register`).
+COLLECTIONS: tuple[Collection, ...] = ()
 
-COLLECTIONS: tuple[Collection, ...] = (
-    # --- system level -------------------------------------------------------------
-    Collection(
-        "spaces", "Spaces", "Spaces", "Space", SYSTEM,
-        query=("name", "skip", "ids", "take", "partialName"),
-        defaults={"Name": None, "Description": "", "IsDefault": False, "TaskQueueStopped": False,
-                  "SpaceManagersTeams": [], "SpaceManagersTeamMembers": []},
-        references={"SpaceManagersTeamMembers": "users", "SpaceManagersTeams": "teams"},
-        links={"SpaceHome": "/api/{id}", "Web": "/app#/spaces/{id}", "Logo": "/api/spaces/{id}/logo",
-               "Search": "/api/spaces/{id}/search"},
-    ),
-    Collection(
-        "users", "Users", "Users", "User", SYSTEM,
-        query=("skip", "take", "ids", "filter"),
-        required=("Username", "DisplayName"),
-        name_field="Username",
-        defaults={"Username": None, "DisplayName": None, "IsActive": True, "IsService": False,
-                  "EmailAddress": "", "CanPasswordBeEdited": True, "IsRequestor": False, "Identities": []},
-        links={"Permissions": "{self}/permissions", "PermissionsConfiguration": "{self}/permissions/configuration",
-               "ApiKeys": "{self}/apikeys{/id}{?skip,take}", "Avatar": "{self}/avatar",
-               "Spaces": "{self}/spaces", "Teams": "{self}/teams{?spaces,includeSystem}"},
-        filters={"filter": "*text"},
-    ),
-    Collection(
-        "userroles", "UserRoles", "UserRoles", "UserRole", SYSTEM,
-        defaults={"Name": None, "Description": "", "SupportedRestrictions": [], "SpacePermissionDescriptions": [],
-                  "SystemPermissionDescriptions": [], "GrantedSpacePermissions": [],
-                  "GrantedSystemPermissions": [], "CanBeDeleted": True},
-    ),
-    # --- both: a space's or the system's ----------------------------------------------
-    Collection(
-        "teams", "Teams", "Teams", "Team", MIXED,
-        query=PAGING + ("spaces", "includeSystem"),
-        references={"MemberUserIds": "users"},
-        defaults={"Name": None, "Description": "", "MemberUserIds": [], "ExternalSecurityGroups": [],
-                  "CanBeDeleted": True, "CanBeRenamed": True, "CanChangeRoles": True, "CanChangeMembers": True},
-        links={"ScopedUserRoles": "{self}/scopeduserroles{?skip,take}"},
-    ),
-    Collection(
-        "scopeduserroles", "ScopedUserRoles", "ScopedUserRoles", "ScopedUserRole", MIXED,
-        query=PAGING + ("spaces", "includeSystem"),
-        required=("UserRoleId", "TeamId"),
-        name_field=None,
-        references={"UserRoleId": "userroles", "TeamId": "teams", "ProjectIds": "projects",
-                    "EnvironmentIds": "environments", "TenantIds": "tenants", "ProjectGroupIds": "projectgroups"},
-        defaults={"UserRoleId": None, "TeamId": None, "ProjectIds": [], "EnvironmentIds": [], "TenantIds": [],
-                  "ProjectGroupIds": []},
-    ),
-)
-
-BY_PATH: dict[str, Collection] = {c.path: c for c in COLLECTIONS}
+BY_PATH: dict[str, Collection] = {}
 _FIELD_TOKEN = re.compile(r"\{([A-Z][A-Za-z]*)\}")
 
 

@@ -26,7 +26,8 @@ A family declares:
 from __future__ import annotations
 
 from octoclr.simulator.families.base import Call, Family, RouteMatch
-from octoclr.simulator.families import packages  # noqa: E402  (each family module is imported once, here)
+from octoclr.simulator.families import spaces, users, teams, userroles  # noqa: E402  (each family module is imported once, here)
+from octoclr.simulator.families import packages  # noqa: E402
 from octoclr.simulator.families import events  # noqa: E402
 from octoclr.simulator.families import tasks, interruptions, releases, deployments, runbooks, projectrunbooks  # noqa: E402
 from octoclr.simulator.families import accounts, certificates, lifecycles, machines, tagsets  # noqa: E402
@@ -36,6 +37,7 @@ from octoclr.simulator.families import configuration, serverstatus, channels, ar
 
 # In a fixed order: earlier families' routes win.
 FAMILIES: tuple[Family, ...] = (
+    spaces.family, users.family, teams.family, userroles.family,  # first: their hooks run before the others'
     projects.family, environments.family, workerpools.family, variables.family,
     events.family, packages.family, tasks.family, interruptions.family, releases.family, deployments.family, runbooks.family,
     projectrunbooks.family,
