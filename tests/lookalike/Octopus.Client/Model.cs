@@ -335,6 +335,74 @@ namespace Octopus.Client.Model
         public string Slug { get; set; }
         public string Description { get; set; }
         public string SpaceId { get; set; }
+        public RetentionPeriod ReleaseRetentionPolicy { get; set; }
+        public RetentionPeriod TentacleRetentionPolicy { get; set; }
+
+        public LifecycleResource WithReleaseRetentionPolicy(RetentionPeriod period)
+        {
+            ReleaseRetentionPolicy = period;
+            return this;
+        }
+
+        public LifecycleResource WithTentacleRetentionPolicy(RetentionPeriod period)
+        {
+            TentacleRetentionPolicy = period;
+            return this;
+        }
+    }
+
+    public enum RetentionUnit
+    {
+        Days = 0,
+        Items = 1,
+    }
+
+    // Immutable, built only through its constructor (Newtonsoft too, by parameter name), as the real one.
+    public class RetentionPeriod : IEquatable<RetentionPeriod>
+    {
+        public RetentionPeriod(int quantityToKeep, RetentionUnit unit)
+        {
+            QuantityToKeep = quantityToKeep;
+            Unit = unit;
+        }
+
+        public int QuantityToKeep { get; private set; }
+        public RetentionUnit Unit { get; private set; }
+
+        public bool ShouldKeepForever
+        {
+            get { return QuantityToKeep == 0; }
+        }
+
+        public static RetentionPeriod KeepForever()
+        {
+            return new RetentionPeriod(0, RetentionUnit.Items);
+        }
+
+        public static RetentionPeriod Default()
+        {
+            return new RetentionPeriod(30, RetentionUnit.Days);
+        }
+
+        public bool Equals(RetentionPeriod other)
+        {
+            return other != null && QuantityToKeep == other.QuantityToKeep && Unit == other.Unit;
+        }
+
+        public override bool Equals(object obj)
+        {
+            return Equals(obj as RetentionPeriod);
+        }
+
+        public override int GetHashCode()
+        {
+            return QuantityToKeep * 2 + (int)Unit;
+        }
+
+        public override string ToString()
+        {
+            return ShouldKeepForever ? "Forever" : QuantityToKeep + " " + Unit;
+        }
     }
 
     public class TenantResource : Resource, INamedResource, IHaveSpaceResource, IHaveSlugResource

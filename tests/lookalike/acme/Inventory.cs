@@ -2,9 +2,11 @@
 // knowledge: public interfaces with internal implementations (one inheriting another), a
 // generic method, an extension method class, a Task-returning method that honours a
 // CancellationToken, a delegate parameter, an enum, nullable and DateTimeOffset properties,
-// a params overload and an exception hierarchy. No HTTP.
+// a params overload, an exception hierarchy, and constructors of every primitive parameter
+// type (which reach .NET through reflection, not pythonnet's own binding). No HTTP.
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -122,6 +124,49 @@ namespace Acme.Inventory
             var warehouse = new Warehouse(name);
             warehouse.Inventory.AddMany(items ?? new Item[0]);
             return warehouse;
+        }
+    }
+
+    // One constructor per shape of primitive parameters; Summary says what each received,
+    // written with the invariant culture.
+    public class Parcel
+    {
+        public Parcel(int crates, StockLevel level)
+        {
+            Summary = Join("int", crates, "level", level);
+        }
+
+        public Parcel(byte pallets, short boxes, long units, double weight, char grade)
+        {
+            Summary = Join("byte", pallets, "short", boxes, "long", units, "double", weight, "char", grade);
+        }
+
+        public Parcel(float volume, ushort small, uint medium, ulong large, sbyte offset, bool fragile, decimal value)
+        {
+            Summary = Join("float", volume, "ushort", small, "uint", medium, "ulong", large, "sbyte", offset, "bool", fragile, "decimal", value);
+        }
+
+        public Parcel(int? crates, StockLevel? level, double? weight)
+        {
+            Summary = Join("int?", crates.HasValue ? (object)crates.Value : "null", "level?", level.HasValue ? (object)level.Value : "null",
+                "double?", weight.HasValue ? (object)weight.Value : "null");
+        }
+
+        public string Summary { get; private set; }
+
+        public static string Repeat<T>(T value, int times, char separator)
+        {
+            var parts = new List<string>();
+            for (var i = 0; i < times; i++) parts.Add(Convert.ToString(value, CultureInfo.InvariantCulture));
+            return string.Join(separator.ToString(), parts);
+        }
+
+        static string Join(params object[] parts)
+        {
+            var text = new List<string>();
+            for (var i = 0; i < parts.Length; i += 2)
+                text.Add(parts[i] + "=" + Convert.ToString(parts[i + 1], CultureInfo.InvariantCulture));
+            return string.Join(" ", text);
         }
     }
 
