@@ -14,6 +14,11 @@
     │   ├── RuntimeUnusableError       found, but it cannot be started or loaded into
     │   └── RuntimeConflictError       another runtime is already hosted here
     ├── SimulatorError                 the embedded Octopus Server simulator
+    ├── ConversionError                (also TypeError) a Python value does not fit the .NET type given for it
+    │   ├── ConversionOverflowError    (also OverflowError) a number outside the range of its .NET type
+    │   ├── InvalidTextError           (also UnicodeError) text a .NET string cannot hold (a lone surrogate)
+    │   └── InvalidEnumValueError      (also ValueError) no member of the enum
+    ├── KeyNotFoundError               (also KeyError) a .NET dictionary or indexer has no such key
     └── OctopusError                   a .NET exception raised by the client, converted
         ├── NotFoundError              (also LookupError)
         ├── ValidationError            (also ValueError)
@@ -50,6 +55,11 @@ __all__ = [
     "RuntimeUnusableError",
     "RuntimeConflictError",
     "SimulatorError",
+    "ConversionError",
+    "ConversionOverflowError",
+    "InvalidTextError",
+    "InvalidEnumValueError",
+    "KeyNotFoundError",
     "OctopusError",
     "NotFoundError",
     "ValidationError",
@@ -144,6 +154,44 @@ class RuntimeConflictError(RuntimeLoadError):
 
 class SimulatorError(OctoclrError):
     exit_code = 5
+
+
+# --- values crossing into .NET -----------------------------------------------------
+
+
+class ConversionError(OctoclrError, TypeError):
+    """A Python value does not fit the .NET type it was given for; the message names the member and position."""
+
+    #: On the command line, an argument that cannot be used.
+    exit_code = 2
+
+
+class ConversionOverflowError(ConversionError, OverflowError):
+    """A number outside the range of the .NET type it was given for (``2**40`` for an ``int``)."""
+
+
+class InvalidTextError(ConversionError, UnicodeError):
+    """Text with a lone surrogate (``"\\ud800"``), which a .NET string cannot hold."""
+
+    def __init__(self, message: str, *, position: int = -1) -> None:
+        super().__init__(message)
+        #: Index of the first unpaired surrogate in the text.
+        self.position = position
+
+
+class InvalidEnumValueError(ConversionError, ValueError):
+    """A name or number that is no member of the enum it was given for."""
+
+
+class KeyNotFoundError(OctoclrError, KeyError):
+    """A .NET dictionary (or an object's indexer) has no such key; ``key`` is the key asked for."""
+
+    def __init__(self, message: str, *, key: Any = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
 
 
 # --- errors raised by the client, converted from .NET -----------------------------

@@ -9,9 +9,11 @@ converts. The rules:
 target                                 accepts
 =====================================  ===================================================
 proxy / raw .NET object                an object of an assignable type
-``string``, numbers, ``bool``          ``str``, ``int``, ``float``, ``bool`` (no bool → int)
+``string``, numbers, ``bool``          ``str``, ``int``, ``float``, ``bool`` (no bool → int); numbers within
+                                       the type's range (else ConversionOverflowError)
 ``decimal``                            ``decimal.Decimal``, ``int``, ``float``
-enum                                   a member name (case-insensitive, ``"A, B"`` for flags)
+enum                                   a member name (case-insensitive, ``"A, B"`` for flags), a defined
+                                       number (any in range for flags); else InvalidEnumValueError
 ``Nullable<T>``, reference types       ``None``
 ``DateTimeOffset`` / ``DateTime``      ``datetime`` (naive means UTC for DateTimeOffset), ISO text
 ``TimeSpan``, ``Guid``                 ``timedelta``; ``uuid.UUID`` or text
@@ -23,6 +25,13 @@ type with ``implicit operator(string)`` ``str``
 ``object``                             anything: dict → Dictionary<string, object>, list → List<object>
 =====================================  ===================================================
 
+Text is checked for what a .NET string cannot hold (lone surrogates, see
+:mod:`octoclr.bridge.text`) wherever it goes: a ``string``, ``char`` or ``object`` slot, a
+list item, a dictionary key or value, a type name, a GUID. A .NET object where text is
+declared is refused unless its type converts to string implicitly: its ``ToString()`` is
+never sent in the text's place. Errors are :class:`octoclr.errors.ConversionError` and its
+subclasses, naming the member and the position (argument, key, list index).
+
 The other direction, .NET → Python, is :mod:`octoclr.bridge.results`.
 """
 
@@ -30,9 +39,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import math
 import re
 import uuid
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Iterable, Optional, Tuple
 
 import clr
 import System
@@ -41,6 +51,9 @@ from System.Globalization import CultureInfo
 
 from octoclr.bridge import reflection
 from octoclr.bridge.reflection import clr_type, pyclass_for, type_key
+from octoclr.bridge.text import checked as _checked_text
+from octoclr.bridge.text import checked_data as _checked_data
+from octoclr.errors import ConversionError, ConversionOverflowError, InvalidEnumValueError
 
 Converter = Callable[[Any], Any]
 
@@ -51,7 +64,15 @@ _INTEGER_TYPES = {
     "System.Int32": 3, "System.Int64": 2, "System.Int16": 1, "System.Byte": 1, "System.SByte": 1,
     "System.UInt16": 1, "System.UInt32": 1, "System.UInt64": 1,
 }
+#: The values each integer type holds (an enum: its underlying type's).
+_INTEGER_RANGES = {
+    "System.Int32": (-2**31, 2**31 - 1), "System.Int64": (-2**63, 2**63 - 1), "System.Int16": (-2**15, 2**15 - 1),
+    "System.Byte": (0, 2**8 - 1), "System.SByte": (-2**7, 2**7 - 1), "System.UInt16": (0, 2**16 - 1),
+    "System.UInt32": (0, 2**32 - 1), "System.UInt64": (0, 2**64 - 1),
+}
 _FLOAT_TYPES = {"System.Double": 3, "System.Single": 2}
+_SINGLE_MAX = 3.4028234663852886e38
+_DECIMAL_MAX = decimal.Decimal("79228162514264337593543950335")
 _ITERABLE_DEFINITIONS = {
     "System.Collections.Generic.IEnumerable`1",
     "System.Collections.Generic.ICollection`1",
@@ -97,7 +118,8 @@ def raw_of(value: Any) -> Any:
 class Target:
     """How Python values fit one .NET type."""
 
-    __slots__ = ("type", "name", "definition", "nullable", "is_value_type", "element", "key", "value_type", "kind")
+    __slots__ = ("type", "name", "definition", "nullable", "is_value_type", "element", "key", "value_type", "kind", "bounds",
+                 "_members")
 
     def __init__(self, dotnet_type: Any) -> None:
         self.type = dotnet_type
@@ -110,7 +132,23 @@ class Target:
         self.element: Optional[Target] = None
         self.key: Optional[Target] = None
         self.value_type: Optional[Target] = None
+        #: (lowest, highest) value of an integer type or of an enum's underlying type.
+        self.bounds: Optional[Tuple[int, int]] = None
+        self._members: Optional[Tuple[Dict[str, str], frozenset, bool]] = None
         self.kind = self._classify()
+        if self.kind == "int":
+            self.bounds = _INTEGER_RANGES[self.name]
+        elif self.kind == "enum":
+            self.bounds = _INTEGER_RANGES.get(System.Enum.GetUnderlyingType(dotnet_type).FullName)
+
+    def members(self) -> Tuple[Dict[str, str], frozenset, bool]:
+        """An enum's names (lowercase → exact), its defined values, and whether it is a [Flags] enum; read once."""
+        if self._members is None:
+            names = {str(n).lower(): str(n) for n in System.Enum.GetNames(self.type)}
+            values = frozenset(int(System.Convert.ToInt64(v)) for v in System.Enum.GetValues(self.type))
+            flags = bool(self.type.IsDefined(clr_type(System.FlagsAttribute), False))
+            self._members = (names, values, flags)
+        return self._members
 
     def _classify(self) -> str:
         t = self.type
@@ -227,7 +265,13 @@ def _runtime_type(value: Any) -> Any:
     return None
 
 
-def score(value: Any, t: Target) -> Optional[int]:
+def score(value: Any, t: Target, ranges: bool = True) -> Optional[int]:
+    """How well ``value`` fits ``t`` (higher is closer), None when it does not.
+
+    A number outside the range of an integer type does not fit it (so ``2**40`` picks a
+    ``long`` overload over an ``int`` one); ``ranges=False`` lets it fit, to tell an
+    argument that is too large from one of the wrong kind.
+    """
     kind = t.kind
     if value is None:
         return 2 if t.nullable else None
@@ -237,28 +281,32 @@ def score(value: Any, t: Target) -> Optional[int]:
         if runtime is None:
             return None
         if t.kind == "nullable":
-            return score(value, t.element)  # type: ignore[arg-type]
+            return score(value, t.element, ranges)  # type: ignore[arg-type]
         if runtime == t.type:
             return 4
         if t.type.IsAssignableFrom(runtime):
             return 1 if kind == "object" else 3
-        if kind in ("string",) and _implicit_to_string(runtime) is not None:
+        # C# converts implicitly only where the type says so (a link to its text); never by ToString().
+        if kind == "string" and _implicit_to_string(runtime) is not None:
             return 1
         return None
     if kind == "object":
         return 1
     if kind == "nullable":
-        return score(value, t.element)  # type: ignore[arg-type]
+        return score(value, t.element, ranges)  # type: ignore[arg-type]
     if kind == "string":
         return 4 if isinstance(value, str) else None
     if kind == "bool":
         return 4 if isinstance(value, bool) else None
     if kind == "int":
         if isinstance(value, int) and not isinstance(value, bool):
-            return _INTEGER_TYPES[t.name]
+            low, high = t.bounds  # type: ignore[misc]
+            return _INTEGER_TYPES[t.name] if (low <= value <= high or not ranges) else None
         return None
     if kind == "float":
         if isinstance(value, float):
+            if ranges and t.name == "System.Single" and abs(value) > _SINGLE_MAX and math.isfinite(value):
+                return None
             return _FLOAT_TYPES[t.name]
         if isinstance(value, int) and not isinstance(value, bool):
             return 1
@@ -273,9 +321,9 @@ def score(value: Any, t: Target) -> Optional[int]:
         return 2 if isinstance(value, str) and len(value) == 1 else None
     if kind == "enum":
         if isinstance(value, str):
-            return 3 if _enum_parse(t.type, value) is not None else None
+            return 3 if _enum_names_fit(t, value) else None
         if isinstance(value, int) and not isinstance(value, bool):
-            return 1
+            return 1 if (_enum_number_fits(t, value) or not ranges) else None
         return None
     if kind in ("datetimeoffset", "datetime"):
         if isinstance(value, _dt.datetime):
@@ -294,7 +342,11 @@ def score(value: Any, t: Target) -> Optional[int]:
     if kind == "delegate":
         return 2 if callable(value) and not isinstance(value, type) else None
     if kind in ("array", "list", "collection_class"):
-        return 2 if _is_iterable(value) else None
+        if not _is_iterable(value):
+            return None
+        if isinstance(value, (list, tuple)) and t.element is not None and score_items(value, t.element, ranges) is None:
+            return None
+        return 2
     if kind in ("dictionary", "dictionary_class"):
         return 3 if isinstance(value, dict) else None
     if kind == "abstract":
@@ -308,6 +360,44 @@ def score(value: Any, t: Target) -> Optional[int]:
     if isinstance(value, str) and _implicit_from_string(t.type) is not None:
         return 2
     return None
+
+
+def score_items(items: Iterable[Any], element: Target, ranges: bool = True) -> Optional[int]:
+    """The worst fit of ``items`` for ``element`` (4 for none), None when one does not fit.
+
+    Items of one class fit alike: a .NET object is asked its type once per class, not per item.
+    """
+    worst = 4
+    by_class: Dict[type, Optional[int]] = {}
+    for item in items:
+        cls = type(item)
+        if cls in by_class and cls not in _VALUE_DEPENDENT:
+            fit = by_class[cls]
+        else:
+            fit = by_class[cls] = score(item, element, ranges)
+        if fit is None:
+            return None
+        worst = min(worst, fit)
+    return worst
+
+
+#: Python types whose fit depends on the value, not only on the class.
+_VALUE_DEPENDENT = frozenset({str, int, float, list, tuple, type(None)})
+
+
+def _enum_names_fit(t: Target, text: str) -> bool:
+    names = t.members()[0]
+    parts = [p.strip().lower() for p in text.split(",")]
+    return bool(parts) and all(p in names for p in parts)
+
+
+def _enum_number_fits(t: Target, number: int) -> bool:
+    """A defined value, or for a [Flags] enum any number its underlying type holds."""
+    _, values, flags = t.members()
+    if flags:
+        low, high = t.bounds or (-2**63, 2**64 - 1)
+        return low <= number <= high
+    return number in values
 
 
 def _is_pythonnet_class(value: type) -> bool:
@@ -337,33 +427,65 @@ def note_secret(name: str, value: Any) -> None:
         secrets.register(value)
 
 
-class ConversionError(TypeError):
-    """A Python value does not fit the .NET type it was given for."""
-
-
 def to_dotnet(value: Any, t: Target, what: str = "value") -> Any:
-    """Convert ``value`` for a .NET slot of type ``t``; raise ConversionError naming ``what``."""
+    """Convert ``value`` for a .NET slot of type ``t``; raise ConversionError naming ``what``.
+
+    Every value bound for .NET passes here, text included: this is where a ``str`` is checked
+    for what a .NET string cannot hold (:mod:`octoclr.bridge.text`), at any depth of a list or
+    dictionary, since their items come back here one by one.
+    """
     kind = t.kind
     if value is None:
         if not t.nullable:
-            raise ConversionError(f"{what}: None given where a {reflection.describe_type(t.type)} value is required")
+            raise misfit(value, t, what)
         return None
     proxy = _proxy_module()
     if proxy.is_proxy(value):
         value = value._raw
     if is_dotnet(value):
-        if kind == "string" and not isinstance(value, System.String):
-            return value.ToString()
-        return value
+        return _dotnet_value(value, t, what)
     try:
         converter = _CONVERTERS[kind]
     except KeyError:
         converter = _convert_other
     if score(value, t) is None:
-        raise ConversionError(
-            f"{what}: cannot use {type(value).__name__} {_short(value)} as {reflection.describe_type(t.type)}"
-        )
+        raise misfit(value, t, what)
     return converter(value, t, what)
+
+
+def _dotnet_value(value: Any, t: Target, what: str) -> Any:
+    """A .NET object for a slot of type ``t``: as it is where it fits, through the type's own implicit conversion to text."""
+    if t.kind == "string" and not isinstance(value, System.String):
+        implicit = _implicit_to_string(value.GetType())
+        if implicit is None:
+            raise ConversionError(
+                f"{what}: cannot use a {reflection.describe_type(value.GetType())} as string (it has no implicit "
+                "conversion to text; pass the text you mean, an id or a name, instead of the object)"
+            )
+        return implicit.Invoke(None, System.Array[System.Object]([value]))
+    if t.kind not in ("object", "nullable") and score(value, t) is None:
+        raise misfit(value, t, what)
+    return value
+
+
+def misfit(value: Any, t: Target, what: str) -> ConversionError:
+    """The error for a value that does not fit ``t``: out of range, no enum member, or of the wrong kind."""
+    inner = t.element if t.kind == "nullable" and t.element is not None else t
+    described = reflection.describe_type(t.type)
+    if value is None:
+        return ConversionError(f"{what}: None given where a {described} value is required")
+    if inner.kind in ("array", "list", "collection_class") and isinstance(value, (list, tuple)) and inner.element is not None:
+        for index, item in enumerate(value):  # the item that does not fit, by its position
+            if score(item, inner.element) is None:
+                return misfit(item, inner.element, f"{what}[{index}]")
+    if inner.kind == "enum" and not is_dotnet(value) and isinstance(value, (str, int)) and not isinstance(value, bool):
+        names = ", ".join(inner.members()[0].values())
+        return InvalidEnumValueError(f"{what}: {_short(value)} is not a member of {described} (its members: {names})")
+    if score(value, t, ranges=False) is not None:
+        low, high = inner.bounds or (None, None)
+        limits = f" ({low} to {high})" if low is not None else ""
+        return ConversionOverflowError(f"{what}: {_short(value)} is outside the range of {described}{limits}")
+    return ConversionError(f"{what}: cannot use {type(value).__name__} {_short(value)} as {described}")
 
 
 def _short(value: Any) -> str:
@@ -384,6 +506,8 @@ def _convert_object(value: Any, t: Target, what: str) -> Any:
         return _convert_datetimeoffset(value, t, what)
     if isinstance(value, type):
         return _convert_type(value, t, what)
+    if isinstance(value, str):
+        return _checked_text(value, what)
     return value
 
 
@@ -391,30 +515,48 @@ def _convert_identity(value: Any, t: Target, what: str) -> Any:
     return value
 
 
+def _convert_text(value: Any, t: Target, what: str) -> Any:
+    return _checked_text(value, what)
+
+
 def _convert_nullable(value: Any, t: Target, what: str) -> Any:
     return to_dotnet(value, t.element, what)  # type: ignore[arg-type]
 
 
 def _convert_decimal(value: Any, t: Target, what: str) -> Any:
+    exact = decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
+    if not exact.is_finite():
+        raise ConversionError(f"{what}: {_short(value)} is not a number a decimal can hold")
+    if abs(exact) > _DECIMAL_MAX:
+        raise ConversionOverflowError(f"{what}: {_short(value)} is outside the range of decimal (±{_DECIMAL_MAX})")
     # repr() of a float is the shortest text that reads back as it: 9.99, not 9.9900000000000002131...
     text = repr(value) if isinstance(value, float) else str(value)
     return System.Decimal.Parse(text, System.Globalization.NumberStyles.Float, _INVARIANT)
 
 
 def _convert_float(value: Any, t: Target, what: str) -> Any:
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond any double
+        number = math.inf
+    if math.isinf(number) and not (isinstance(value, float) and math.isinf(value)) or (
+            t.name == "System.Single" and abs(number) > _SINGLE_MAX and math.isfinite(number)):
+        raise ConversionOverflowError(f"{what}: {_short(value)} is outside the range of {reflection.describe_type(t.type)}")
+    return number
+
+
+def _convert_char(value: Any, t: Target, what: str) -> Any:
+    return _checked_text(value, what)
 
 
 def _convert_enum(value: Any, t: Target, what: str) -> Any:
     if isinstance(value, int):
-        return System.Enum.ToObject(t.type, value)
+        return System.Enum.ToObject(t.type, value)  # in range: scored against the underlying type
     return _enum_parse(t.type, value)
 
 
 def _enum_parse(enum_type: Any, text: str) -> Any:
-    names = {n.lower() for n in System.Enum.GetNames(enum_type)}
-    parts = [p.strip().lower() for p in text.split(",")]
-    if not parts or any(p not in names for p in parts):
+    if not _enum_names_fit(target(enum_type), text):
         return None
     return System.Enum.Parse(enum_type, text, True)
 
@@ -481,7 +623,7 @@ def _convert_timespan(value: Any, t: Target, what: str) -> Any:
 
 def _convert_guid(value: Any, t: Target, what: str) -> Any:
     try:
-        return System.Guid.Parse(str(value))
+        return System.Guid.Parse(_checked_text(str(value), what))
     except Exception:
         raise ConversionError(f"{what}: {value!r} is not a GUID") from None
 
@@ -489,6 +631,8 @@ def _convert_guid(value: Any, t: Target, what: str) -> Any:
 def _convert_type(value: Any, t: Target, what: str) -> Any:
     from octoclr.bridge.methods import resolve_type
 
+    if isinstance(value, str):
+        _checked_text(value, what)
     return resolve_type(value)
 
 
@@ -541,6 +685,8 @@ def _convert_dictionary(value: Any, t: Target, what: str) -> Any:
         result = klass()
     key_target, value_target = t.key, t.value_type
     for key, item in value.items():
+        if key is None:  # a .NET dictionary throws for a null key
+            raise ConversionError(f"{what}: None cannot be a key of a {reflection.describe_type(t.type)}")
         dotnet_key = to_dotnet(key, key_target, f"{what} key")  # type: ignore[arg-type]
         result[dotnet_key] = to_dotnet(item, value_target, f"{what}[{key!r}]")  # type: ignore[arg-type]
     return result
@@ -557,6 +703,7 @@ def _convert_object_class(value: Any, t: Target, what: str) -> Any:
 def _convert_abstract(value: Any, t: Target, what: str) -> Any:
     from octoclr.bridge.dicts import deserialize
 
+    _checked_data(value, what)  # read by Newtonsoft from JSON text, not item by item
     try:
         return deserialize(value, t.type)
     except Exception as error:
@@ -569,18 +716,18 @@ def _convert_other(value: Any, t: Target, what: str) -> Any:
     if isinstance(value, str):
         implicit = _implicit_from_string(t.type)
         if implicit is not None:
-            return implicit.Invoke(None, System.Array[System.Object]([value]))
+            return implicit.Invoke(None, System.Array[System.Object]([_checked_text(value, what)]))
     raise ConversionError(f"{what}: cannot use {type(value).__name__} as {reflection.describe_type(t.type)}")
 
 
 _CONVERTERS: Dict[str, Callable[[Any, Target, str], Any]] = {
     "object": _convert_object,
-    "string": _convert_identity,
+    "string": _convert_text,
     "bool": _convert_identity,
     "int": _convert_identity,
     "float": _convert_float,
     "decimal": _convert_decimal,
-    "char": _convert_identity,
+    "char": _convert_char,
     "nullable": _convert_nullable,
     "enum": _convert_enum,
     "datetimeoffset": _convert_datetimeoffset,

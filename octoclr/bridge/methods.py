@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import clr
 import System
 
-from octoclr.bridge import conversion, interruptible, reflection
+from octoclr.bridge import conversion, interruptible, reflection, text
 from octoclr.bridge import exceptions as _exceptions
 from octoclr.bridge import tasks as _tasks
 from octoclr.bridge.compat import UNBOUND_CALLS_WORK
@@ -93,8 +93,8 @@ class Overload:
 
     # -- matching --------------------------------------------------------------------
 
-    def match(self, args: Sequence[Any], kwargs: Dict[str, Any]) -> Optional[Tuple[int, List[Any]]]:
-        """(score, values by parameter) when the arguments fit, else None."""
+    def match(self, args: Sequence[Any], kwargs: Dict[str, Any], ranges: bool = True) -> Optional[Tuple[int, List[Any]]]:
+        """(score, values by parameter) when the arguments fit, else None (``ranges``: see conversion.score)."""
         parameters = self.parameters
         values: List[Any] = [_MISSING] * len(parameters)
         positional = list(args)
@@ -124,7 +124,11 @@ class Overload:
             if parameter.target is None:  # open generic parameter: anything, inferred later
                 total += 1
                 continue
-            fit = conversion.score(value, parameter.target)
+            if parameter.is_params and isinstance(value, list) and parameter.target.element is not None:
+                # The items of a params array must fit its element type, as in C#.
+                fit = conversion.score_items(value, parameter.target.element, ranges)
+            else:
+                fit = conversion.score(value, parameter.target, ranges)
             if fit is None:
                 return None
             total += fit
@@ -155,7 +159,8 @@ class Overload:
                     converted.append(_default_value(parameter.dotnet_type))
                     continue
             if parameter.target is None:
-                converted.append(conversion.raw_of(value))
+                # An open generic parameter, inferred from the value: text still must be text .NET can hold.
+                converted.append(text.checked(value, what) if isinstance(value, str) else conversion.raw_of(value))
                 continue
             if parameter.is_secret:
                 conversion.note_secret(parameter.name, value)
@@ -199,8 +204,8 @@ class Overload:
 
     def _reflect_invoke(self, raw_self: Any, converted: List[Any]) -> Any:
         array = System.Array.CreateInstance(clr_type(System.Object), len(converted))
-        for index, (parameter, value) in enumerate(zip(self.parameters, converted)):
-            array[index] = _box(value, self.method_parameter_type(index))
+        for index, value in enumerate(converted):
+            _store(array, index, value, self.parameters[index].dotnet_type)
         if self.is_constructor:
             return self.method.Invoke(array)
         return self.method.Invoke(None if self.is_static else raw_self, array)
@@ -218,11 +223,35 @@ class Overload:
         return found
 
 
-def _box(value: Any, dotnet_type: Any) -> Any:
-    """A value for ``object[]`` that ``MethodBase.Invoke`` accepts for ``dotnet_type``."""
-    if isinstance(value, (bool, int, float, str)) and dotnet_type.IsPrimitive:
-        return System.Convert.ChangeType(value, dotnet_type)
-    return value
+def _store(array: Any, index: int, value: Any, dotnet_type: Any) -> None:
+    """Put ``value`` into the ``object[]`` of a reflection call, as a value of ``dotnet_type``.
+
+    pythonnet hands a Python number stored into an ``object[]`` over as a ``PyInt`` or
+    ``PyFloat``, which ``MethodBase.Invoke`` refuses for an ``int`` parameter. Stored into a
+    one-element array of the declared type instead, it is converted by pythonnet's own rules
+    for that type (every integer width, ``char``, ``Nullable<T>``), and ``Array.Copy`` boxes
+    it into the ``object[]`` on the .NET side, without crossing back into Python.
+    """
+    if dotnet_type.IsByRef:
+        dotnet_type = dotnet_type.GetElementType()
+    if isinstance(value, (bool, int, float, str)):
+        if not dotnet_type.IsValueType:
+            dotnet_type = _natural_type(value, dotnet_type)
+        if dotnet_type is not None:
+            typed = System.Array.CreateInstance(dotnet_type, 1)
+            typed[0] = value
+            System.Array.Copy(typed, 0, array, index, 1)
+            return
+    array[index] = value
+
+
+def _natural_type(value: Any, declared: Any) -> Any:
+    """The .NET type a number takes where ``object`` (or another reference type) is declared; None for text."""
+    if isinstance(value, (str, bool)):
+        return None  # pythonnet stores these as String and Boolean already
+    if isinstance(value, float):
+        return clr_type(System.Double)
+    return clr_type(System.Int32) if -2**31 <= value < 2**31 else clr_type(System.Int64)
 
 
 def _default_value(dotnet_type: Any) -> Any:
@@ -243,7 +272,7 @@ class MethodGroup:
             overload.blocking = blocking and not overload.returns_task
         self._cache: Dict[Any, Overload] = {}
         # Argument types → (pythonnet binding, is static, converters or None, result conversion).
-        self._fast: Dict[Tuple[type, ...], Tuple[Any, bool, Optional[List[Any]], Any]] = {}
+        self._fast: Dict[Tuple[type, ...], Plan] = {}
 
     def doc(self) -> str:
         return "\n".join(o.signature for o in self.overloads)
@@ -258,8 +287,25 @@ class MethodGroup:
             if matched is not None and (best is None or matched[0] > best[0]):
                 best = (matched[0], overload, matched[1])
         if best is None:
+            self._raise_overflow(args, kwargs, type_arguments)
             raise TypeError(self.mismatch_message(args, kwargs))
         return best[1], best[2]
+
+    def _raise_overflow(self, args: Sequence[Any], kwargs: Dict[str, Any], type_arguments: Tuple[Any, ...]) -> None:
+        """Raise ConversionOverflowError when an overload would take the arguments but for a number out of range."""
+        for overload in self._candidates(type_arguments, args):
+            matched = overload.match(args, kwargs, ranges=False)
+            if matched is not None:
+                overload.convert(matched[1], self.owner)  # raises, naming the argument and the range
+
+    def out_of_range(self, args: Sequence[Any]) -> bool:
+        """Whether an integer among ``args`` lies outside the range of the parameter it would go to in some overload."""
+        for overload in self.overloads:
+            for parameter, value in zip(overload.parameters, args):
+                if isinstance(value, int) and parameter.target is not None and conversion.score(value, parameter.target) is None \
+                        and conversion.score(value, parameter.target, ranges=False) is not None:
+                    return True
+        return False
 
     def _candidates(self, type_arguments: Tuple[Any, ...], args: Sequence[Any]) -> List[Overload]:
         result = []
@@ -299,7 +345,10 @@ class MethodGroup:
             if parameter.target is not None and conversion.score(value, parameter.target) is None:
                 if value is None:
                     return f" (None given for '{parameter.python_name}', which needs a {reflection.describe_type(parameter.dotnet_type)} value)"
-                return f" ('{parameter.python_name}' needs {reflection.describe_type(parameter.dotnet_type)}, got {type(value).__name__})"
+                needs = f"'{parameter.python_name}' needs {reflection.describe_type(parameter.dotnet_type)}, got {type(value).__name__}"
+                if isinstance(value, (list, tuple)):  # say which item does not fit
+                    return f" ({needs}: {conversion.misfit(value, parameter.target, parameter.python_name)})"
+                return f" ({needs})"
         return ""
 
     def call(self, raw_self: Any, args: Sequence[Any], kwargs: Dict[str, Any], type_arguments: Tuple[Any, ...] = ()) -> Any:
@@ -351,6 +400,7 @@ class MethodGroup:
             overload.is_static,
             converters if any(c is not None for c in converters) else None,
             _finisher(overload),
+            self,
         )
 
     def _invoke(self, overload: Overload, raw_self: Any, converted: List[Any], source: Any) -> Any:
@@ -375,9 +425,12 @@ class MethodGroup:
         return conversion.to_python(result, overload.streaming)
 
 
-def run_plan(plan: Tuple[Any, bool, Optional[List[Any]], Any], raw_self: Any, args: Sequence[Any]) -> Tuple[bool, Any]:
+Plan = Tuple[Any, bool, Optional[List[Any]], Any, "MethodGroup"]
+
+
+def run_plan(plan: Plan, raw_self: Any, args: Sequence[Any]) -> Tuple[bool, Any]:
     """(True, result) when a remembered plan made the call; (False, None) to resolve again."""
-    binding, is_static, converters, finish = plan
+    binding, is_static, converters, finish, group = plan
     if converters is not None:
         try:
             args = [a if c is None else c(a) for c, a in zip(converters, args)]
@@ -390,8 +443,20 @@ def run_plan(plan: Tuple[Any, bool, Optional[List[Any]], Any], raw_self: Any, ar
     except Exception as error:
         if _exceptions.is_dotnet_exception(error):
             raise _exceptions.convert_exception(error) from None
+        if _refused_number(error, group, args):
+            return False, None
         raise
     return True, finish(result)
+
+
+def _refused_number(error: BaseException, group: "MethodGroup", args: Sequence[Any]) -> bool:
+    """Whether pythonnet refused the call for a number out of a parameter's range.
+
+    A plan keeps pythonnet's own binding and checks no ranges (that would cost every call);
+    pythonnet then refuses the number before calling (TypeError or OverflowError). Resolved
+    again, the call goes to an overload that takes it, or fails naming the argument.
+    """
+    return isinstance(error, (TypeError, OverflowError)) and group.out_of_range(args)
 
 
 def _interruptible_binding(binding: Any, what: str, bounds_itself: bool) -> Any:
@@ -422,13 +487,15 @@ def _streaming(result: Any) -> Any:
     return conversion.to_python(result, True)
 
 
-_IDENTITY_KINDS = {str: ("string", "object"), int: ("int",), bool: ("bool",), float: ("float",)}
+_IDENTITY_KINDS = {int: ("int",), bool: ("bool",), float: ("float",)}
 
 
 def _fast_converter(parameter_target: Target, python_type: type, what: str) -> Any:
     """None when pythonnet takes the value as it is, else a one-argument converter."""
     from octoclr.bridge import proxy
 
+    if python_type is str and parameter_target.kind in ("string", "object"):
+        return text.checker(what)
     if parameter_target.kind in _IDENTITY_KINDS.get(python_type, ()):
         return None
     if python_type is type(None) and parameter_target.nullable:
@@ -552,13 +619,15 @@ def method_function(group: MethodGroup, python_name: str) -> Any:
             if not kwargs:
                 plan = fast_get(tuple(map(type, args)))
                 if plan is not None:
-                    binding, is_static, converters, finish = plan
+                    binding, is_static, converters, finish, _ = plan
                     if converters is None and not is_static:
                         try:
                             result = binding(raw, *args)
                         except Exception as error:
                             if _exceptions.is_dotnet_exception(error):
                                 raise _exceptions.convert_exception(error) from None
+                            if _refused_number(error, group, args):
+                                return call(raw, args, kwargs)
                             raise
                         return finish(result)
                     done, result = run_plan(plan, raw, args)
@@ -648,6 +717,8 @@ def construct(cls: Any, args: Sequence[Any], kwargs: Dict[str, Any]) -> Any:
     else:
         try:
             raw = group.call(None, args, constructor_kwargs)
+        except ConversionError:
+            raise  # the arguments matched a constructor; a value of theirs could not be used
         except TypeError:
             if constructor_kwargs and not args:
                 # The keywords may name properties as well as constructor parameters.

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping, MutableSequence
 from typing import Any, Iterator
 
-from octoclr.bridge import conversion
+from octoclr.bridge import conversion, reflection
 from octoclr.bridge.customizers import implementation_for
+from octoclr.errors import ConversionError, InvalidTextError, KeyNotFoundError
 
 
 def _element_target(raw: Any, definition: str, index: int) -> Any:
@@ -108,24 +109,33 @@ class _Dictionary:
         raise TypeError("not a dictionary")
 
     def _key(self, key: Any) -> Any:
+        """The .NET key for ``key``; KeyNotFoundError for one no key of this dictionary can be (None, another type)."""
+        if key is None:  # a .NET dictionary throws for a null key: none is ever there
+            raise _missing(self, key, " (its keys are never None)")
         try:
-            return conversion.to_dotnet(key, self._targets()[0], "key")
-        except TypeError:
-            raise KeyError(key) from None
+            return conversion.to_dotnet(key, self._targets()[0], f"{reflection.describe_type(self._raw.GetType())} key")
+        except ConversionError as error:
+            if isinstance(error, InvalidTextError):
+                raise  # text that cannot be a key of anything: say so, not "not found"
+            raise _missing(self, key, f" ({error})") from None
 
     def __getitem__(self, key: Any) -> Any:
         dotnet_key = self._key(key)
         if not self._raw.ContainsKey(dotnet_key):
-            raise KeyError(key)
+            raise _missing(self, key)
         return conversion.property_to_python(self._raw[dotnet_key])
 
     def __setitem__(self, key: Any, value: Any) -> None:
         key_target, value_target = self._targets()
-        self._raw[conversion.to_dotnet(key, key_target, "key")] = conversion.to_dotnet(value, value_target, f"[{key!r}]")
+        what = reflection.describe_type(self._raw.GetType())
+        if key is None:
+            raise ConversionError(f"{what}: None cannot be a key of a .NET dictionary")
+        dotnet_key = conversion.to_dotnet(key, key_target, f"{what} key")
+        self._raw[dotnet_key] = conversion.to_dotnet(value, value_target, f"{what}[{key!r}]")
 
     def __delitem__(self, key: Any) -> None:
         if not self._raw.Remove(self._key(key)):
-            raise KeyError(key)
+            raise _missing(self, key)
 
     def __contains__(self, key: Any) -> bool:
         try:
@@ -155,6 +165,13 @@ class _Dictionary:
     for _name in ("keys", "items", "values", "get", "pop", "popitem", "clear", "update", "setdefault"):
         locals()[_name] = getattr(MutableMapping, _name)
     del _name
+
+
+def _missing(mapping: Any, key: Any, detail: str = "") -> KeyNotFoundError:
+    from octoclr.secrets import redact
+
+    what = reflection.describe_type(mapping._raw.GetType())
+    return KeyNotFoundError(redact(f"{what} has no key {key!r}{detail}"), key=key)
 
 
 @implementation_for("System.IDisposable")

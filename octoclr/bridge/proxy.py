@@ -441,21 +441,36 @@ class _Indexed:
 def _index_call(instance: Any, key: Any, action: Any) -> Any:
     from octoclr.bridge.exceptions import convert_exception, is_dotnet_exception
 
-    indexer = type(instance).__info__.indexers[0]
+    from octoclr.errors import ConversionError, InvalidTextError, KeyNotFoundError
+    from octoclr.secrets import redact
+
+    info = type(instance).__info__
+    indexer = info.indexers[0]
     key_type = indexer.GetIndexParameters()[0].ParameterType
+    missing = redact(f"{info.full_name}[{key!r}]: no such key")
     try:
-        dotnet_key = conversion.to_dotnet(key, conversion.target(key_type), "index")
-    except TypeError:
-        raise KeyError(key) from None
+        dotnet_key = conversion.to_dotnet(key, conversion.target(key_type), f"{info.full_name}[...] key")
+    except ConversionError as error:
+        if isinstance(error, InvalidTextError):
+            raise
+        raise KeyNotFoundError(f"{missing} ({error})", key=key) from None
     try:
         return action(instance._raw, dotnet_key)
     except Exception as error:
         if is_dotnet_exception(error):
             assert hasattr(error, "GetType")
-            if str(error.GetType().FullName) in ("System.Collections.Generic.KeyNotFoundException", "System.ArgumentOutOfRangeException"):
-                raise KeyError(key) from None
+            if str(error.GetType().FullName) in _MISSING_KEY_EXCEPTIONS:
+                raise KeyNotFoundError(missing, key=key) from None
             raise convert_exception(error) from None
         raise
+
+
+#: What an indexer throws for a key it does not have (a null one included).
+_MISSING_KEY_EXCEPTIONS = (
+    "System.Collections.Generic.KeyNotFoundException",
+    "System.ArgumentOutOfRangeException",
+    "System.ArgumentNullException",
+)
 
 
 def _on_new_implementation(type_name: str, prototype: type) -> None:

@@ -92,3 +92,15 @@ def shapes(shop: SimpleNamespace, runtime_name: str, lookalike_build: "Lookalike
     import Newtonsoft.Json as newtonsoft
 
     return SimpleNamespace(module=module, newtonsoft=newtonsoft, samples=list(module.Samples.All()))
+
+
+@pytest.fixture(scope="session")
+def acme(shop: SimpleNamespace, build_dir: Path) -> SimpleNamespace:
+    """``Acme.Inventory`` (``tests/lookalike/acme``), loaded beside the Shop library; no dependencies."""
+    from tests.support.lookalike import build_acme
+
+    import octoclr.runtime
+    from octoclr.bridge import api
+
+    octoclr.runtime.load_assemblies([build_acme(build_dir)])
+    return SimpleNamespace(inventory=api.namespace("Acme.Inventory"))
