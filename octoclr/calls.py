@@ -227,6 +227,8 @@ def read_json_argument(text: str, stdin: Callable[[], str]) -> Optional[str]:
             return handle.read()
     except OSError as error:
         raise UsageError(f"cannot read {text[1:]}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"cannot read {text[1:]}: byte {error.start} is not UTF-8 text ({error.reason}); save the file as UTF-8") from None
 
 
 def _json(text: str, what: str) -> Any:

@@ -168,6 +168,26 @@ def test_errors(call: Callable[..., Finished], args: List[str], exit_code: int, 
         assert word in line
 
 
+def test_text_dotnet_cannot_hold_is_refused_naming_the_argument(call: Callable[..., Finished], tmp_path: Path) -> None:
+    # A byte that is not UTF-8 reaches Python's argv as a lone surrogate (surrogateescape);
+    # handed to .NET it would end the process. It is an unusable argument instead.
+    finished = call("machines", "get", "machines-\udcff")
+    assert finished.returncode == errors.ConversionError.exit_code == 2, finished.explain()
+    line = one_error_line(finished)
+    assert "argument id_or_href" in line and "unpaired surrogate U+DCFF at index 9" in line
+    # The same from JSON in a file: half a surrogate pair, escaped.
+    body = tmp_path / "environment.json"
+    body.write_text('{"Name": "Staging \\ud800"}', encoding="utf-8")
+    finished = call("environments", "create", f"@{body}")
+    assert finished.returncode == 2, finished.explain()
+    assert "argument resource.name" in one_error_line(finished) and "unpaired surrogate U+D800" in one_error_line(finished)
+    # A file that is not UTF-8 at all.
+    body.write_bytes(b'{"Name": "caf\xe9"}')
+    finished = call("environments", "create", f"@{body}")
+    assert finished.returncode == 2, finished.explain()
+    assert "is not UTF-8 text" in one_error_line(finished)
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
