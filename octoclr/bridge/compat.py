@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-import importlib.metadata
+import re
+from pathlib import Path
 
 
 def _pythonnet_version() -> tuple:
+    # The version is in the name of the installed distribution's folder beside the package:
+    # read there, it costs nothing, where importlib.metadata adds a tenth of a one-shot
+    # process's imports.
+    import pythonnet
+
+    package = Path(pythonnet.__file__).parent
+    for info in package.parent.glob("pythonnet-*.dist-info"):
+        found = re.match(r"pythonnet-(\d+)\.(\d+)", info.name)
+        if found:
+            return int(found.group(1)), int(found.group(2))
+    import importlib.metadata  # another layout (an egg, a zip): ask the metadata
+
     try:
         return tuple(int(part) for part in importlib.metadata.version("pythonnet").split(".")[:2])
     except (importlib.metadata.PackageNotFoundError, ValueError):

@@ -438,7 +438,7 @@ def _keeps_plain(convert: Convert) -> bool:
     return convert is _generic or getattr(convert, "__func__", None) is Plan.apply
 
 
-_DECLARED = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly
+_DECLARED = reflection.binding_flags("Public", "Instance", "DeclaredOnly")
 
 
 def json_name(entry: reflection.PropertyEntry) -> str:

@@ -21,8 +21,18 @@ from System.Reflection import BindingFlags
 
 from octoclr.bridge.names import alias_table, clashes, to_snake
 
-PUBLIC = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static
-PUBLIC_FLAT = PUBLIC | BindingFlags.FlattenHierarchy
+# BindingFlags by their documented values: the first ``|`` of two .NET enum values costs
+# pythonnet some 20 ms of one-time work, which a one-shot process need not pay.
+_BINDING_FLAG_VALUES = {"DeclaredOnly": 2, "Instance": 4, "Static": 8, "Public": 16, "NonPublic": 32, "FlattenHierarchy": 64}
+
+
+def binding_flags(*names: str) -> Any:
+    """``BindingFlags`` holding the named flags."""
+    return BindingFlags(sum(_BINDING_FLAG_VALUES[name] for name in set(names)))
+
+
+PUBLIC = binding_flags("Public", "Instance", "Static")
+PUBLIC_FLAT = binding_flags("Public", "Instance", "Static", "FlattenHierarchy")
 
 _lock = threading.RLock()
 _pyclasses: Dict[str, Any] = {}

@@ -12,9 +12,8 @@ Failures arrive as the classes of :mod:`octoclr.errors`, never as ``AggregateExc
 
 from __future__ import annotations
 
-import asyncio
 import time
-from typing import Any, Dict, Generator, Optional
+from typing import TYPE_CHECKING, Any, Dict, Generator, Optional
 
 import System
 from System.Threading.Tasks import Task, TaskContinuationOptions, TaskStatus
@@ -22,6 +21,11 @@ from System.Threading.Tasks import Task, TaskContinuationOptions, TaskStatus
 from octoclr import errors, timeouts
 from octoclr.bridge import conversion, interruptible
 from octoclr.bridge.compat import UNBOUND_CALLS_WORK
+
+if TYPE_CHECKING:
+    import asyncio
+# asyncio itself is imported where a task is awaited or found cancelled: a script that
+# only makes synchronous calls does not pay for loading it.
 
 _continue_with: Any = None
 _SLICE = 0.1  # seconds between two looks at pending signals while waiting
@@ -102,6 +106,8 @@ class DotNetTask:
         if status == TaskStatus.Faulted:
             raise convert_exception(task.Exception)
         if status == TaskStatus.Canceled:
+            import asyncio
+
             raise asyncio.CancelledError("the .NET task was cancelled")
         if not self._has_result:
             return None
@@ -109,6 +115,8 @@ class DotNetTask:
         return conversion.to_python(task.GetAwaiter().GetResult())
 
     def __await__(self) -> Generator[Any, None, Any]:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         if self._task.IsCompleted:
@@ -148,6 +156,8 @@ def _returns_value(task_type: Any) -> bool:
 
 
 def _settle(future: "asyncio.Future[Any]", task: DotNetTask) -> None:
+    import asyncio
+
     if future.done():
         return
     try:

@@ -31,9 +31,8 @@ from typing import Any, Iterable, List, Optional, Set, Tuple
 
 import clr
 import System
-from System.Reflection import BindingFlags
 
-from octoclr.bridge.reflection import clr_type, type_key
+from octoclr.bridge.reflection import binding_flags, clr_type, type_key
 
 for _assembly in ("System.Linq.Expressions", "System.Core"):  # CoreCLR, then Mono and .NET Framework
     try:
@@ -43,8 +42,8 @@ for _assembly in ("System.Linq.Expressions", "System.Core"):  # CoreCLR, then Mo
 from System.Linq.Expressions import Expression, ParameterExpression  # noqa: E402
 
 DEPTH_LIMIT = 64
-_NON_PUBLIC = BindingFlags.NonPublic | BindingFlags.Instance
-_ANY_INSTANCE = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance
+_NON_PUBLIC = binding_flags("NonPublic", "Instance")
+_ANY_INSTANCE = binding_flags("Public", "NonPublic", "Instance")
 _CONTRACTS = "Newtonsoft.Json.Serialization."
 # The contracts a compiled writer reproduces; the others (ISerializable, dynamic, LINQ, string) are Newtonsoft's.
 _KINDS = ("JsonPrimitiveContract", "JsonObjectContract", "JsonArrayContract", "JsonDictionaryContract")

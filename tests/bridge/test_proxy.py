@@ -217,3 +217,13 @@ def test_indexer_of_a_class_that_is_no_collection(shop) -> None:
 def test_nested_types_on_the_class(shop) -> None:
     label = shop.root.Shelf.Label(text="x")
     assert label.text == "x"
+
+
+def test_binding_flags_by_value_are_the_flags_of_their_names(shop) -> None:
+    from System.Reflection import BindingFlags
+
+    from octoclr.bridge.reflection import _BINDING_FLAG_VALUES, binding_flags
+
+    for name in _BINDING_FLAG_VALUES:
+        assert binding_flags(name) == getattr(BindingFlags, name), name
+    assert binding_flags("Public", "NonPublic", "Instance") == BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance
