@@ -21,8 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from octoclr.simulator import codec, families, resources
-from octoclr.simulator.families import configuration
-from octoclr.simulator.auth import AUTH_COOKIE, CSRF_COOKIE, Principal
+from octoclr.simulator.families import configuration, users
+from octoclr.simulator.auth import Principal
 from octoclr.simulator.behaviours import SUBCOLLECTIONS, Backend
 from octoclr.simulator.executions import Executions
 from octoclr.simulator.exceptions import (
@@ -195,10 +195,9 @@ class SimulatorApp:
         if not parts:
             return Route({"GET": self._static(b.root_document)}, anonymous=True)
         head = parts[0]
-        if head.lower() == "users" and len(parts) >= 2:
-            route = self._user_route(parts[1:])
-            if route is not None:
-                return route
+        user_route = users.match_route(parts)
+        if user_route is not None:
+            return self._family_route(user_route, None)
         space_id: Optional[str] = None
         rest = parts
         if _SPACE_ID.match(head):
@@ -289,109 +288,9 @@ class SimulatorApp:
             return json_response(self.backend.find_row(resources.BY_PATH["users"], user_id, None).body)
         return handler
 
-    def _user_route(self, parts: list[str]) -> Optional[Route]:
-        b = self.backend
-        first = parts[0].lower()
-        if len(parts) == 1 and first == "login":
-            return Route({"POST": self._sign_in}, anonymous=True)
-        if len(parts) == 1 and first == "logout":
-            return Route({"POST": self._sign_out}, anonymous=True)
-        if first in ("authentication", "identity-metadata", "external-search", "register", "invitations",
-                     "authenticatedtoken"):
-            return None
-
-        def who(principal: Optional[Principal]) -> str:
-            assert principal is not None
-            if first == "me":
-                return principal.user_id
-            if not principal.is_admin and parts[0].lower() != principal.user_id.lower():
-                raise Forbidden("You do not have permission to see or change other users.")
-            return parts[0]
-
-        users = resources.BY_PATH["users"]
-        if len(parts) == 1 and first == "me":
-            async def me(request: Request, principal: Optional[Principal]) -> Response:
-                row = b.find_row(users, who(principal), None)
-                return json_response(row.body)
-            return Route({"GET": me})
-        if len(parts) == 2 and parts[1].lower() == "spaces":
-            async def spaces(request: Request, principal: Optional[Principal]) -> Response:
-                return json_response(b.user_spaces(who(principal)))
-            return Route({"GET": spaces})
-        if len(parts) == 2 and parts[1].lower() == "teams":
-            async def teams(request: Request, principal: Optional[Principal]) -> Response:
-                return json_response(b.user_teams(who(principal)))
-            return Route({"GET": teams})
-        if len(parts) >= 2 and parts[1].lower() == "apikeys":
-            if len(parts) == 2:
-                async def list_keys(request: Request, principal: Optional[Principal]) -> Response:
-                    keys = b.api_keys(who(principal))
-                    return json_response(self._page(request, "ApiKey", len(keys), [codec.dumps(k) for k in keys],
-                                                    0, len(keys) or DEFAULT_PAGE_SIZE, "{?skip,take}"))
-
-                async def create_key(request: Request, principal: Optional[Principal]) -> Response:
-                    body = await self._json(request)
-                    if not isinstance(body, dict):
-                        raise BadRequest("The request body must be a JSON object with a Purpose.")
-                    created = b.create_api_key(who(principal), body.get("Purpose"))
-                    return json_response(created, 200)
-                return Route({"GET": list_keys, "POST": create_key})
-            if len(parts) == 3:
-                key_id = parts[2]
-
-                async def get_key(request: Request, principal: Optional[Principal]) -> Response:
-                    for key in b.api_keys(who(principal)):
-                        if key["Id"].lower() == key_id.lower():
-                            return json_response(key)
-                    raise NotFound(f"The API key '{key_id}' was not found.")
-
-                async def revoke_key(request: Request, principal: Optional[Principal]) -> Response:
-                    b.revoke_api_key(who(principal), key_id)
-                    return Response(status_code=200)
-                return Route({"GET": get_key, "DELETE": revoke_key})
-        return None
-
-    async def _sign_in(self, request: Request, principal: Optional[Principal]) -> Response:
-        body = await self._json(request)
-        if not isinstance(body, dict):
-            raise BadRequest("The request body must be a JSON object with a Username and a Password.")
-        username, password = body.get("Username"), body.get("Password")
-        if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
-            raise BadRequest("Please provide a username and a password.",
-                             ["Please provide a username and a password."])
-        user_id = self.backend.check_password(username, password)
-        if user_id is None:
-            raise BadRequest("Invalid username or password.", ["Invalid username or password."])
-        token, csrf = self.backend.auth.sign_in(user_id, codec.now_iso())
-        user = self.backend.store.get("users", user_id)
-        response = json_response(user.body if user else b"{}")
-        suffix = "_" + self.backend.installation_id
-        response.set_cookie(AUTH_COOKIE + suffix, token, path="/", httponly=True, samesite="lax")
-        # Exactly one CSRF cookie, path=/, not HttpOnly: the client reads it and echoes it in a header.
-        response.set_cookie(CSRF_COOKIE + suffix, csrf, path="/", httponly=False, samesite="lax")
-        return response
-
-    async def _sign_out(self, request: Request, principal: Optional[Principal]) -> Response:
-        from octoclr.simulator.auth import hash_api_key
-
-        for name, value in request.cookies.items():
-            if name.startswith(AUTH_COOKIE):
-                self.backend.store.delete_session(hash_api_key(value))
-        response = Response(status_code=200)
-        suffix = "_" + self.backend.installation_id
-        for name in (AUTH_COOKIE + suffix, CSRF_COOKIE + suffix):
-            response.set_cookie(name, "", path="/", expires="Thu, 01 Jan 1970 00:00:00 GMT", max_age=0)
-        return response
-
     # --- non-collection routes -----------------------------------------------------------------
 
     def _other_route(self, rest: list[str], space_id: Optional[str]) -> Route:
-        b = self.backend
-        tail = "/".join(rest).lower()
-        if tail == "machineroles/all":
-            async def roles(request: Request, principal: Optional[Principal]) -> Response:
-                return json_response(b.machine_roles(space_id or b.default_space_id() or ""))
-            return Route({"GET": roles})
         where = f"/api/{space_id}/" if space_id else "/api/"
         raise NotFound(f"The route {where}{'/'.join(rest)} is not simulated.",
                        help_text="See the root document (GET /api) for the routes it serves.")

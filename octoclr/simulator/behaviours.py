@@ -16,7 +16,7 @@ import time
 from typing import Any, Iterable, Optional
 
 from octoclr.simulator import codec, resources
-from octoclr.simulator.auth import Authenticator, hash_api_key, key_hint
+from octoclr.simulator.auth import Authenticator
 from octoclr.simulator.families import secrets as sealing
 from octoclr.simulator.exceptions import BadRequest, Conflict, MethodNotAllowed, NotFound, validation_failed
 from octoclr.simulator.resources import CREATE, DELETE, MODIFY, Collection
@@ -418,58 +418,6 @@ class Backend:
 
         events.record_change(self, category, coll.path, coll.item_type, coll.name_field, resource, actor)
 
-    # --- users --------------------------------------------------------------------------
-
-    def user_spaces(self, user_id: str) -> list[dict[str, Any]]:
-        self.find(resources.BY_PATH["users"], user_id, None)
-        return [row.resource() for row in self.store.rows("spaces")]
-
-    def user_teams(self, user_id: str) -> list[dict[str, Any]]:
-        user = self.find(resources.BY_PATH["users"], user_id, None)
-        return [
-            {"Id": t["Id"], "Name": t["Name"], "SpaceId": t.get("SpaceId"), "Links": t.get("Links", {})}
-            for t in (row.resource() for row in self.store.rows("teams"))
-            if user["Id"].lower() in (m.lower() for m in t.get("MemberUserIds", []))
-        ]
-
-    def check_password(self, username: str, password: str) -> Optional[str]:
-        from octoclr.simulator.auth import check_password
-
-        _, bodies = self.store.query("users", name=username)
-        for body in bodies:
-            user = codec.loads(body)
-            if user.get("IsActive", True) and check_password(password, self.store.password_hash(user["Id"])):
-                return user["Id"]
-        return None
-
-    def create_api_key(self, user_id: str, purpose: Any, key: Optional[str] = None) -> dict[str, Any]:
-        user = self.find(resources.BY_PATH["users"], user_id, None)
-        if purpose is not None and not isinstance(purpose, str):
-            raise validation_failed(["Purpose must be a string."])
-        key = key or _new_key()
-        created = codec.now_iso()
-        with self.store.transaction():
-            key_id = f"APIKeys-{self.store.next_number('APIKeys')}"
-            self.store.add_api_key(key_id, user["Id"], hash_api_key(key), purpose, created, key_hint(key))
-        self.auth.invalidate()
-        return {**self._api_key_resource(user["Id"], key_id, purpose, created, key_hint(key)), "ApiKey": key}
-
-    def _api_key_resource(self, user_id: str, key_id: str, purpose: Any, created: str, hint: str) -> dict[str, Any]:
-        return {"Id": key_id, "Purpose": purpose, "UserId": user_id, "ApiKey": hint, "Created": created,
-                "LastModifiedOn": created, "LastModifiedBy": self.username(user_id),
-                "Links": {"Self": f"/api/users/{user_id}/apikeys/{key_id}"}}
-
-    def api_keys(self, user_id: str) -> list[dict[str, Any]]:
-        user = self.find(resources.BY_PATH["users"], user_id, None)
-        return [self._api_key_resource(user["Id"], k["Id"], k["Purpose"], k["Created"], k["Hint"])
-                for k in self.store.api_keys(user["Id"])]
-
-    def revoke_api_key(self, user_id: str, key_id: str) -> None:
-        user = self.find(resources.BY_PATH["users"], user_id, None)
-        if not self.store.delete_api_key(user["Id"], key_id):
-            raise NotFound(f"The API key '{key_id}' was not found.")
-        self.auth.invalidate()
-
     # --- variable sets and deployment processes --------------------------------------------
 
     @staticmethod
@@ -513,13 +461,6 @@ class Backend:
                                **_reported_shell(machine))
                 self._save(coll, machine, None)
 
-    # --- queries behind a few non-collection links -------------------------------------------
-
-    def machine_roles(self, space_id: str) -> list[str]:
-        roles: set[str] = set()
-        for row in self.store.rows("machines", space_id):
-            roles.update(r for r in row.resource().get("Roles", []) if isinstance(r, str))
-        return sorted(roles, key=str.lower)
 
 
 def _reported_shell(machine: dict[str, Any]) -> dict[str, str]:
@@ -536,11 +477,3 @@ def _guid() -> str:
     import uuid
 
     return str(uuid.uuid4())
-
-
-def _new_key() -> str:
-    from octoclr.simulator.auth import new_api_key
-
-    return new_api_key()
-
-

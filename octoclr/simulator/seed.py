@@ -19,6 +19,7 @@ from octoclr.simulator.auth import ADMINISTRATORS_TEAM, hash_api_key, hash_passw
 from octoclr.simulator.behaviours import Backend
 from octoclr.simulator.exceptions import ApiError
 from octoclr.simulator.families import machines
+from octoclr.simulator.families.users import create_api_key
 
 #: Collections in the order they can refer to each other.
 LOAD_ORDER = (
@@ -69,7 +70,7 @@ def bootstrap(backend: Backend, *, username: str, password: str, api_key: str, i
         backend.create(resources.BY_PATH["spaces"], None,
                        {"Name": "Default", "IsDefault": True, "Description": "The default space",
                         "SpaceManagersTeams": [ADMINISTRATORS_TEAM]}, admin["Id"])
-        backend.create_api_key(admin["Id"], "Simulator administrator key", api_key)
+        create_api_key(backend, admin["Id"], "Simulator administrator key", api_key)
     backend.reload()
 
 
@@ -92,7 +93,7 @@ def ensure_admin(backend: Backend, *, username: str, password: str, api_key: str
                 body["MemberUserIds"] = [*body.get("MemberUserIds", []), user_id]
                 backend._save(resources.BY_PATH["teams"], body, user_id)
         if store.api_key_owner(hash_api_key(api_key)) is None:
-            backend.create_api_key(user_id, "Simulator administrator key", api_key)
+            create_api_key(backend, user_id, "Simulator administrator key", api_key)
     backend.reload()
 
 

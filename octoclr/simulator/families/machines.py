@@ -244,3 +244,13 @@ async def _policy_template(call: Call) -> Any:
     template = resources.BY_PATH["machinepolicies"].new_defaults()
     return {"Id": None, "SpaceId": call.space(), **{k: v for k, v in template.items() if k != "Id"},
             "LastModifiedOn": None, "LastModifiedBy": None, "Links": {}}
+
+
+@family.route("GET", "machineroles/all")
+async def machine_roles(call: Call) -> Any:
+    """Every role a deployment target of the space has, sorted as a real server sorts them."""
+    space = call.space_id or call.backend.default_space_id() or ""
+    roles: set[str] = set()
+    for row in call.backend.store.rows("machines", space):
+        roles.update(r for r in row.resource().get("Roles", []) if isinstance(r, str))
+    return sorted(roles, key=str.lower)
