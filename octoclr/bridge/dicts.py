@@ -610,12 +610,17 @@ def to_dict(value: Any, style: str = "python") -> Any:
 
 
 def _to_dict(value: Any, style: str) -> Any:
+    cls = value.__class__
+    single = _singles.get((id(cls), style))
+    if single is not None and _single_text.get(single.text_key, 0) < _COMPILE_AFTER_BYTES:
+        return single.convert(value._raw)
     if style not in STYLES:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
     raw, dotnet_type = _raw_and_type(value)
     if raw is not None:
         if not _is_collection(dotnet_type):
             data = _loads(serialize(raw, style, dotnet_type, [dotnet_type], single=True), style, [dotnet_type])
+            _remember_single(cls, style, dotnet_type)
             return plan_for(dotnet_type).apply(data) if style == "python" else data
         element = _element_type(dotnet_type)
         data = _loads(serialize(raw, style, dotnet_type, [element] if element is not None else []), style, [element or dotnet_type])
@@ -636,6 +641,40 @@ def _to_dict(value: Any, style: str) -> Any:
     if isinstance(value, dict):
         return {k: _to_dict(v, style) for k, v in value.items()}
     return value
+
+
+class _Single:
+    """What to_dict decided for single objects of one proxy class in one style, kept so that
+    the next object of the class costs Newtonsoft's text and its parsing only."""
+
+    __slots__ = ("cls", "settings", "text_key", "decimals", "apply")
+
+    def __init__(self, cls: Any, style: str, dotnet_type: Any) -> None:
+        self.cls = cls  # held, so that the id keying this stays its own
+        self.settings = _settings(style, dotnet_type)
+        self.text_key = type_key(dotnet_type)
+        python = style == "python"
+        self.decimals = python and _has_decimals(dotnet_type)
+        self.apply = plan_for(dotnet_type).apply if python else None
+
+    def convert(self, raw: Any) -> Any:
+        text = _newtonsoft_text(raw, self.settings)
+        _single_text[self.text_key] = _single_text.get(self.text_key, 0) + len(text)
+        data = json.loads(text, parse_float=decimal.Decimal) if self.decimals else _loads(text, "json")
+        return data if self.apply is None else self.apply(data)
+
+
+_singles: Dict[Tuple[int, str], _Single] = {}  # by (id of the proxy class, style)
+
+
+def _remember_single(cls: Any, style: str, dotnet_type: Any) -> None:
+    """Keep the decisions for single objects of a proxy class whose objects Newtonsoft writes."""
+    from octoclr.bridge import proxy
+
+    if not isinstance(cls, proxy.ProxyMeta) or cls.__dict__.get("__info__") is None:
+        return  # a pythonnet object: its class does not say which .NET type it holds
+    if type_key(dotnet_type) in _single_text:
+        _singles[(id(cls), style)] = _Single(cls, style, dotnet_type)
 
 
 def _pairs(items: List[Any]) -> List[Tuple[Any, Any]]:

@@ -171,6 +171,7 @@ def test_single_objects_are_left_to_newtonsoft_until_their_text_would_pay_for_a_
     dotnet_type = _dotnet_type(text)
     monkeypatch.setattr(dicts, "_COMPILE_AFTER_BYTES", 3000)
     monkeypatch.setattr(dicts, "_single_text", {})
+    monkeypatch.setattr(dicts, "_singles", {})
     writer = dicts._prepared("json", dotnet_type, [])[1]
     writer.forget([dotnet_type])
     seen = []
@@ -179,3 +180,13 @@ def test_single_objects_are_left_to_newtonsoft_until_their_text_would_pay_for_a_
         seen.append(writer.compiles(dotnet_type))
     # About 1 kB each: Newtonsoft writes the first three, a compiled writer the fourth.
     assert seen == [None, None, None, True]
+
+
+@pytest.mark.parametrize("style", ["python", "json"])
+def test_the_next_single_object_of_a_class_comes_out_as_the_first(shapes, style) -> None:
+    from octoclr.bridge import api
+
+    for sample in (s for s in shapes.samples if _dotnet_type(s) is not None):
+        wrapped = api.wrap(sample)
+        first = repr(api.to_dict(wrapped, style=style))  # (as text: NaN is not equal to itself)
+        assert [repr(api.to_dict(wrapped, style=style)) for _ in range(2)] == [first, first], type(wrapped).__name__
