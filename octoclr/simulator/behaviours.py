@@ -445,33 +445,6 @@ class Backend:
 
         tasks.advance(self)
 
-    def _health_checked(self, task: dict[str, Any]) -> None:
-        """A finished health check marks its targets healthy (the simulator's machines always answer)."""
-        arguments = task.get("Arguments") or {}
-        wanted = {str(m).lower() for m in arguments.get("MachineIds") or []}
-        environment = str(arguments.get("EnvironmentId") or "").lower()
-        coll = resources.BY_PATH["machines"]
-        for row in self.store.rows("machines", task.get("SpaceId") or ANY_SPACE):
-            machine = row.resource()
-            in_scope = (row.id.lower() in wanted if wanted else
-                        environment in (e.lower() for e in machine.get("EnvironmentIds", [])) if environment else True)
-            if in_scope and not machine.get("IsDisabled"):
-                machine.update(HealthStatus="Healthy", Status="Online", HasLatestCalamari=True,
-                               StatusSummary="Octopus was able to connect to the machine (simulated).",
-                               **_reported_shell(machine))
-                self._save(coll, machine, None)
-
-
-
-def _reported_shell(machine: dict[str, Any]) -> dict[str, str]:
-    """What a health check learns of a machine's system and shell: Linux and Bash over SSH, else Windows."""
-    style = (machine.get("Endpoint") or {}).get("CommunicationStyle")
-    if style == "Ssh":
-        return {"OperatingSystem": "Linux", "ShellName": "Bash", "ShellVersion": "5.0"}
-    if style in ("TentaclePassive", "TentacleActive"):
-        return {"OperatingSystem": "Microsoft Windows Server 2019", "ShellName": "PowerShell", "ShellVersion": "5.1"}
-    return {}
-
 
 def _guid() -> str:
     import uuid

@@ -382,7 +382,9 @@ def _finish(backend: "Backend", task: dict[str, Any], ex: dict[str, Any], state:
         interruptions.close(backend, ex["waiting"])
         ex["waiting"] = None
     if state == "Success" and task.get("Name") == "Health":
-        backend._health_checked(task)
+        from octoclr.simulator.families import machines
+
+        machines.health_checked(backend, task)
 
 
 def set_state(backend: "Backend", task_id: str, state: str, reason: str = "") -> dict[str, Any]:
