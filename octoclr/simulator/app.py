@@ -24,7 +24,6 @@ from octoclr.simulator import codec, families, resources
 from octoclr.simulator.families import configuration, users
 from octoclr.simulator.auth import Principal
 from octoclr.simulator.behaviours import SUBCOLLECTIONS, Backend
-from octoclr.simulator.executions import Executions
 from octoclr.simulator.exceptions import (
     ApiError,
     BadRequest,
@@ -251,19 +250,9 @@ class SimulatorApp:
 
     # --- the Executions API ---------------------------------------------------------------------
 
-    def _execution_route(self, coll: Collection, space_id: Optional[str], tail: list[str]) -> Route:
-        executions = Executions(self.backend)
-        if coll.path == "releases" and tail == ["v1"]:
-            async def create_release(request: Request, principal: Optional[Principal]) -> Response:
-                body = await self._json(request)
-                return json_response(executions.create_release(space_id, body, principal.user_id if principal else None))
-            return Route({"POST": create_release})
-        if coll.path == "deployments" and tail in (["untenanted", "v1"], ["tenanted", "v1"]):
-            async def deploy(request: Request, principal: Optional[Principal]) -> Response:
-                body = await self._json(request)
-                return json_response(executions.deploy(space_id, body, principal.user_id if principal else None,
-                                                       tenanted=tail[0] == "tenanted"))
-            return Route({"POST": deploy})
+    @staticmethod
+    def _execution_route(coll: Collection, space_id: Optional[str], tail: list[str]) -> Route:
+        """What the executions family does not serve below ``…/create/``: there is no such command."""
         raise NotFound(f"There is no route /create/{'/'.join(tail)} for {coll.item_type.lower()}s.")
 
     # --- routes below an item ------------------------------------------------------------------

@@ -1,10 +1,10 @@
-"""Runbooks as newer clients reach them: below their project, and run by names.
+"""Runbooks as newer clients reach them: below their project.
 
 The TypeScript api-client and the Octopus CLI address runbooks, their processes and their
-snapshots under ``…/projects/{projectId}/`` rather than at the space's level, and run them
-with the Executions API's ``…/runbook-runs/create/v1`` command. The data is the runbooks
-family's; what this module adds is the project's isolation: a runbook, process or snapshot
-of another project is not found here, and one created here belongs to this project.
+snapshots under ``…/projects/{projectId}/`` rather than at the space's level (and run them
+with ``…/runbook-runs/create/v1``, which the executions family serves). The data is the
+runbooks family's; what this module adds is the project's isolation: a runbook, process or
+snapshot of another project is not found here, and one created here belongs to this project.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from starlette.responses import Response
 
 from octoclr.simulator import codec, resources
 from octoclr.simulator.exceptions import BadRequest, NotFound, validation_failed
-from octoclr.simulator.executions import Executions
 from octoclr.simulator.families import runbooks
 from octoclr.simulator.families.base import SPACE, Call, Family
 from octoclr.simulator.resources import Collection
@@ -138,15 +137,3 @@ async def _get_snapshot(call: Call) -> Any:
 
 
 _serve_item(_SNAPSHOTS + "/{id}", runbooks.RUNBOOK_SNAPSHOTS, ("PUT", "DELETE"))  # GET: by id or name, above
-
-
-# --- runs by names (the Executions API) ---------------------------------------------------------
-
-@family.route("POST", "runbook-runs/create/v1", scope=SPACE)
-async def _run_by_names(call: Call) -> Any:
-    return Executions(call.backend).run_runbook(call.space_id, await call.json(), call.actor)
-
-
-@family.route("POST", "runbook-runs/git/create/v1", scope=SPACE)
-async def _run_from_git(call: Call) -> Any:
-    Executions(call.backend).run_git_runbook(call.space_id, await call.json())
