@@ -9,6 +9,9 @@ or when the time limit of :mod:`octoclr.timeouts` passes, the call's
 ``CancellationTokenSource`` (where the bridge made one) is cancelled and the call is
 abandoned: the caller's exception is raised at once, and the worker finishes the call in
 the background, drops its outcome and goes back to the pool.
+Between slices the caller also looks at the call's server (:class:`Watch`): a refused
+connection ends the call early, and past the limit a server answering 5xx, or nothing,
+makes it an ``OctopusConnectionError`` rather than a bare timeout.
 
 Which calls may block is decided per type, once (:func:`may_block`): members of types
 that hold data (a serializer can make them: a public parameterless constructor, or a
@@ -32,6 +35,7 @@ import time
 from typing import Any, Callable, List, Optional, Sequence
 
 from octoclr import errors, timeouts
+from octoclr.bridge import network
 
 #: How long the caller waits between two looks at pending signals.
 SLICE = 0.1
@@ -123,7 +127,7 @@ def call(function: Callable[..., Any], args: Sequence[Any], source: Any = None, 
     if _stopping or threading.get_ident() in _worker_threads:
         park_if_exiting()
         return function(*args)
-    limit = timeouts.current_timeout(bounds_itself)
+    watch = Watch(args, what, timeouts.current_timeout(bounds_itself))
     worker = _take_worker()
     worker.job = (function, args)
     with _pool_lock:
@@ -131,20 +135,12 @@ def call(function: Callable[..., Any], args: Sequence[Any], source: Any = None, 
     worker.go.release()
     done = worker.done
     try:
-        if limit is None:
-            while not done.acquire(True, SLICE):
-                pass
-        else:
-            deadline = time.monotonic() + limit
-            while not done.acquire(True, SLICE):
-                if time.monotonic() >= deadline:
-                    if _abandon(worker, source):
-                        raise errors.TimeoutError(
-                            f"{what} did not finish within {limit:g} s; the server may be slow or not answering. "
-                            "Allow more time with octoclr.timeout(seconds) around the call, octoclr.set_timeout() "
-                            f"or {timeouts.ENVIRONMENT_VARIABLE}."
-                        )
-                    break  # it finished as the time ran out: take its outcome
+        while not done.acquire(True, SLICE):
+            ending = watch.check()
+            if ending is not None:
+                if _abandon(worker, source):
+                    raise ending
+                break  # it finished as the call was to end: take its outcome
     except BaseException:
         if _abandon(worker, source):
             raise
@@ -158,7 +154,83 @@ def call(function: Callable[..., Any], args: Sequence[Any], source: Any = None, 
     _idle.append(worker)
     if ok:
         return value
-    raise value
+    raise watch.explained(value)
+
+
+class Watch:
+    """What ends a call early, looked at between the caller's slices of waiting.
+
+    Past the time limit the call ends with :class:`octoclr.TimeoutError`, or with
+    :class:`octoclr.OctopusConnectionError` carrying the status when the call's server
+    answers ``/api`` with a 5xx (the client retries the root document while it does) or
+    not at all. From :data:`PROBE_AFTER` seconds on, every :data:`PROBE_EVERY` seconds,
+    a refused TCP connection to the server ends it at once: nobody is listening there.
+    """
+
+    __slots__ = ("objects", "what", "limit", "started", "deadline", "probe_at", "_address")
+
+    def __init__(self, objects: Sequence[Any], what: str, limit: Optional[float]) -> None:
+        self.objects = objects
+        self.what = what
+        self.limit = limit
+        self.started = time.monotonic()
+        self.deadline = None if limit is None else self.started + limit
+        self.probe_at = self.started + PROBE_AFTER
+        self._address: Any = _UNKNOWN
+
+    def address(self) -> Optional[str]:
+        if self._address is _UNKNOWN:
+            try:
+                self._address = network.address_of(self.objects)
+            except Exception:  # finding it is an aid to the message; the call goes on without it
+                self._address = None
+        return self._address  # type: ignore[return-value]
+
+    def check(self) -> Optional[BaseException]:
+        """The error that ends the call now, or None to keep waiting."""
+        now = time.monotonic()
+        if self.deadline is not None and now >= self.deadline:
+            return self._past_limit()
+        if now >= self.probe_at:
+            self.probe_at = now + PROBE_EVERY
+            address = self.address()
+            if address is not None and network.nobody_listening(address):
+                return errors.OctopusConnectionError(
+                    f"nobody is listening at {address}: {self.what} cannot connect (connection refused). "
+                    "Check the server URL and that the Octopus Server is running."
+                )
+        return None
+
+    def _past_limit(self) -> BaseException:
+        address = self.address()
+        status = network.root_status(address) if address is not None else _UNKNOWN
+        advice = (f"Allow more time with octoclr.timeout(seconds) around the call, octoclr.set_timeout() "
+                  f"or {timeouts.ENVIRONMENT_VARIABLE}.")
+        if status is None:
+            return errors.OctopusConnectionError(
+                f"{self.what} did not finish within {self.limit:g} s and the server at {address} does not answer. "
+                "Check the server URL, the network and that the Octopus Server is running.")
+        if isinstance(status, int) and status >= 500:
+            return errors.OctopusConnectionError(
+                f"{self.what} did not finish within {self.limit:g} s: the server at {address} answers HTTP {status} "
+                "on /api, and the client retries while it does. Check that the Octopus Server has started and is "
+                f"healthy, or wait for it longer. {advice}", status_code=status)
+        return errors.TimeoutError(
+            f"{self.what} did not finish within {self.limit:g} s; the server may be slow or not answering. {advice}")
+
+    def explained(self, error: BaseException) -> BaseException:
+        """``error`` as raised by the call, with what only the call knows (its name, its server) where it helps."""
+        from octoclr.bridge import exceptions
+
+        if exceptions.is_dotnet_exception(error):
+            return exceptions.convert_exception(error, self.what, self.address)
+        return error
+
+
+_UNKNOWN = object()
+#: Seconds a call runs before its server is first checked for a listener, and between checks.
+PROBE_AFTER = 1.0
+PROBE_EVERY = 5.0
 
 
 def _abandon(worker: _Worker, source: Any) -> bool:

@@ -419,7 +419,7 @@ class MethodGroup:
         if overload.is_constructor:
             return result
         if overload.returns_task:
-            return _tasks.wrap_task(result, source)
+            return _tasks.wrap_task(result, source, (raw_self, converted))
         if overload.returns_void:
             return None
         return conversion.to_python(result, overload.streaming)

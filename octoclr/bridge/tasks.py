@@ -8,6 +8,11 @@ and no Python thread waits. ``.result(timeout)`` is for synchronous code and wai
 process). Cancelling the awaiting asyncio task cancels the .NET call when the method took
 a ``CancellationToken`` (the bridge passes its own when the caller gave none).
 Failures arrive as the classes of :mod:`octoclr.errors`, never as ``AggregateException``.
+
+A task the library cancelled by itself (no token of the caller's, nor the bridge's, was
+cancelled: the client's own request timeout ran out) raises :class:`octoclr.TimeoutError`;
+one cancelled through a token, the caller's or the bridge's, raises
+``asyncio.CancelledError``.
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ import time
 from typing import TYPE_CHECKING, Any, Dict, Generator, Optional
 
 import System
+from System.Threading import CancellationToken
 from System.Threading.Tasks import Task, TaskContinuationOptions, TaskStatus
 
 from octoclr import errors, timeouts
-from octoclr.bridge import conversion, interruptible
+from octoclr.bridge import conversion, interruptible, network
 from octoclr.bridge.compat import UNBOUND_CALLS_WORK
 
 if TYPE_CHECKING:
@@ -41,11 +47,12 @@ def _continuation_binding() -> Any:
 class DotNetTask:
     """An awaitable over a running .NET task."""
 
-    __slots__ = ("_task", "_source", "_has_result")
+    __slots__ = ("_task", "_source", "_has_result", "_objects")
 
-    def __init__(self, task: Any, source: Any = None) -> None:
+    def __init__(self, task: Any, source: Any = None, objects: Any = ()) -> None:
         self._task = task
         self._source = source
+        self._objects = objects  # the call's target and arguments: the caller's tokens, the server's address
         has_result = _has_result.get(type(task))
         if has_result is None:
             has_result = _has_result[type(task)] = _returns_value(task.GetType())
@@ -75,37 +82,48 @@ class DotNetTask:
         from octoclr.bridge.exceptions import convert_exception, is_dotnet_exception
 
         limit = timeouts.current_timeout() if timeout is None else timeout
-        deadline = None if limit is None else time.monotonic() + limit
+        watch = interruptible.Watch(self._objects, "the .NET task", limit)
         task = self._task
         try:
             while not task.IsCompleted:
                 interruptible.park_if_exiting()  # a daemon thread must not go back into .NET during exit
-                left = _SLICE if deadline is None else min(_SLICE, deadline - time.monotonic())
-                if left <= 0:
+                ending = watch.check()
+                if ending is not None:
                     self.cancel()
-                    raise errors.TimeoutError(
-                        f"the .NET task did not finish within {limit:g} s; it was cancelled where it could be. "
-                        "Allow more time with result(timeout=...), octoclr.timeout(seconds) or "
-                        f"{timeouts.ENVIRONMENT_VARIABLE}."
-                    )
-                task.Wait(int(left * 1000) + 1)
+                    if isinstance(ending, errors.TimeoutError):
+                        raise errors.TimeoutError(
+                            f"the .NET task did not finish within {limit:g} s; it was cancelled where it could be. "
+                            "Allow more time with result(timeout=...), octoclr.timeout(seconds) or "
+                            f"{timeouts.ENVIRONMENT_VARIABLE}."
+                        )
+                    raise ending
+                left = _SLICE if watch.deadline is None else min(_SLICE, watch.deadline - time.monotonic())
+                task.Wait(int(max(left, 0) * 1000) + 1)
         except KeyboardInterrupt:
             self.cancel()
             raise
         except Exception as error:
-            if is_dotnet_exception(error):
-                raise convert_exception(error) from None
-            raise
-        return self._outcome()
+            if not is_dotnet_exception(error):
+                raise
+            if not task.IsCompleted:
+                raise convert_exception(error, "the .NET task", watch.address) from None
+            # Wait() throws for a faulted or cancelled task: its status says which, as for an await.
+        return self._outcome(watch.address)
 
-    def _outcome(self) -> Any:
+    def _outcome(self, address: Any = None) -> Any:
         from octoclr.bridge.exceptions import convert_exception
 
         task = self._task
         status = task.Status
         if status == TaskStatus.Faulted:
-            raise convert_exception(task.Exception)
+            raise convert_exception(task.Exception, "the .NET task", address or self._address)
         if status == TaskStatus.Canceled:
+            if self._cancelled_by_itself():
+                raise errors.TimeoutError(
+                    "the .NET task was cancelled by the library itself, not through a token: its own time limit "
+                    "(such as the client's request timeout) ran out. Allow more time in the client's options "
+                    "(e.g. OctopusClientOptions.Timeout), or check that the server answers."
+                )
             import asyncio
 
             raise asyncio.CancelledError("the .NET task was cancelled")
@@ -113,6 +131,16 @@ class DotNetTask:
             return None
         # GetResult() is a method: the task is complete, so it returns at once.
         return conversion.to_python(task.GetAwaiter().GetResult())
+
+    def _address(self) -> Any:
+        return network.address_of(self._objects)
+
+    def _cancelled_by_itself(self) -> bool:
+        """True when no token that reached the call was cancelled: the library gave up on its own."""
+        if self._source is not None:
+            return not bool(self._source.IsCancellationRequested)
+        tokens = [o for o in network.flat(self._objects) if isinstance(o, CancellationToken)]
+        return not any(bool(t.IsCancellationRequested) for t in tokens)
 
     def __await__(self) -> Generator[Any, None, Any]:
         import asyncio
@@ -170,7 +198,8 @@ def _settle(future: "asyncio.Future[Any]", task: DotNetTask) -> None:
         future.set_result(value)
 
 
-def wrap_task(task: Any, source: Any = None) -> Any:
+def wrap_task(task: Any, source: Any = None, objects: Any = ()) -> Any:
+    """``task`` as an awaitable; ``objects`` are the call's target and arguments (tokens, the server)."""
     if task is None:
         return None
-    return DotNetTask(task, source)
+    return DotNetTask(task, source, objects)

@@ -56,13 +56,17 @@ def _read(process: subprocess.Popen, timeout: float = 120) -> dict:
 
 
 def _finish(process: subprocess.Popen) -> str:
+    return _communicate(process)[1]
+
+
+def _communicate(process: subprocess.Popen, timeout: float = 240) -> tuple:
+    """(stdout, stderr) of the child once it has exited."""
     try:
-        _, err = process.communicate(timeout=120)
+        return process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
-        _, err = process.communicate()
-        raise AssertionError(f"the child did not exit:\n{err}")
-    return err
+        out, err = process.communicate()
+        raise AssertionError(f"the child did not exit:\n{out}\n{err}")
 
 
 SLOW_CALL = """
@@ -189,3 +193,122 @@ def test_a_daemon_thread_inside_a_slow_call_leaves_the_exit_status_alone(runtime
         err = _finish(process)
     assert process.returncode == status, err
     assert "Exception" not in err and "Traceback" not in err, err
+
+
+def _outcomes(runtime_name: str, lookalike_build, body: str) -> list:
+    """Every line the child says, once it has exited with status 0."""
+    process = _child(runtime_name, lookalike_build, body)
+    out, err = _communicate(process)
+    assert process.returncode == 0, err
+    assert out.strip(), err
+    return [json.loads(line) for line in out.splitlines()]
+
+
+FAILING_CALLS = """
+import builtins, socket, System
+def attempt(label, call):
+    started = time.monotonic()
+    try:
+        call()
+        say(label=label, outcome="returned")
+    except BaseException as error:
+        say(label=label, outcome=type(error).__name__, message=str(error), after=time.monotonic() - started,
+            status=getattr(error, "status_code", None), connection=isinstance(error, ConnectionError),
+            timeout=isinstance(error, builtins.TimeoutError))
+def sync(url, key):
+    return lambda: client.OctopusRepository(client.OctopusServerEndpoint(url, key)).environments.find_all()
+def task(url, key):
+    return lambda: client.OctopusAsyncClient.create(client.OctopusServerEndpoint(url, key)).result()
+"""
+
+
+def test_a_server_answering_503_fails_within_the_time_limit_with_its_status(runtime_name, lookalike_build) -> None:
+    # The client retries the root document for 60 s on a 503; the time limit ends that, and says why.
+    body = FAILING_CALLS + textwrap.dedent("""
+    with Simulator(seed="demo") as server:
+        server.set_fault("/api", status=503)
+        with octoclr.timeout(2):
+            attempt("sync", sync(server.url, server.api_key))
+            attempt("task", task(server.url, server.api_key))
+        server.clear_faults()
+        attempt("after", sync(server.url, server.api_key))
+    """)
+    sync_call, task_call, after = _outcomes(runtime_name, lookalike_build, body)
+    for outcome in (sync_call, task_call):
+        assert outcome["outcome"] == "OctopusConnectionError" and outcome["connection"], outcome
+        assert outcome["status"] == 503 and "HTTP 503" in outcome["message"] and "127.0.0.1" in outcome["message"]
+        assert outcome["after"] < 30, outcome  # the limit, not the client's 60 s of retries
+    assert after["outcome"] == "returned"
+
+
+def test_the_clients_own_unable_to_connect_after_503s_is_a_connection_error_with_the_status(runtime_name, lookalike_build) -> None:
+    body = FAILING_CALLS + textwrap.dedent("""
+    System.Environment.SetEnvironmentVariable("OCTOCLR_LOOKALIKE_ROOT_RETRY_SECONDS", "1")
+    with Simulator(seed="demo") as server:
+        server.set_fault("/api", status=503)
+        attempt("sync", sync(server.url, server.api_key))
+        attempt("task", task(server.url, server.api_key))
+    """)
+    for outcome in _outcomes(runtime_name, lookalike_build, body):
+        assert outcome["outcome"] == "OctopusConnectionError" and outcome["connection"], outcome
+        assert outcome["status"] == 503 and "Unable to connect" in outcome["message"]
+        assert "DotNetError" not in outcome["message"]
+
+
+def test_nobody_listening_fails_at_once_naming_the_address(runtime_name, lookalike_build) -> None:
+    body = FAILING_CALLS + textwrap.dedent("""
+    free = socket.socket(); free.bind(("127.0.0.1", 0)); port = free.getsockname()[1]; free.close()
+    url = f"http://127.0.0.1:{port}"
+    attempt("sync", sync(url, "API-" + "X" * 26))
+    attempt("task", task(url, "API-" + "X" * 26))
+    """)
+    for outcome in _outcomes(runtime_name, lookalike_build, body):
+        assert outcome["outcome"] == "OctopusConnectionError" and outcome["connection"], outcome
+        assert "nobody is listening at http://127.0.0.1:" in outcome["message"], outcome
+        assert outcome["after"] < 30, outcome  # not the client's 60 s of retries
+
+
+@pytest.mark.parametrize("content", ["", "null"], ids=["empty", "null"])
+def test_a_root_document_with_no_content_is_a_server_error_that_says_so(runtime_name, lookalike_build, content) -> None:
+    body = FAILING_CALLS + textwrap.dedent(f"""
+    with Simulator(seed="demo") as server:
+        server.set_fault("/api", body={content!r})
+        attempt("sync", sync(server.url, server.api_key))
+        attempt("task", task(server.url, server.api_key))
+    """)
+    for outcome in _outcomes(runtime_name, lookalike_build, body):
+        assert outcome["outcome"] == "ServerError", outcome
+        assert "sent no content (an empty or null body) where the client expected JSON" in outcome["message"]
+        assert "the server at http://127.0.0.1:" in outcome["message"]
+
+
+def test_the_async_clients_own_timeout_is_a_timeout_error_and_a_token_cancelled_by_the_caller_a_cancellation(
+        runtime_name, lookalike_build) -> None:
+    body = """
+    import asyncio, builtins, System
+    def outcome(label, run):
+        try:
+            run()
+            say(label=label, outcome="returned")
+        except BaseException as error:
+            say(label=label, outcome=type(error).__name__, builtin=isinstance(error, builtins.TimeoutError))
+    with Simulator(seed="demo") as server:
+        options = client.OctopusClientOptions()
+        options.timeout = System.TimeSpan.FromSeconds(1)
+        async_client = client.OctopusAsyncClient.create(client.OctopusServerEndpoint(server.url, server.api_key), options).result()
+        server.set_fault("/api/*environments*", latency=30)
+        environments = async_client.repository.environments
+        async def awaited():
+            return await environments.find_all()
+        outcome("result", lambda: environments.find_all().result())
+        outcome("await", lambda: asyncio.run(awaited()))
+        tokens = System.Threading.CancellationTokenSource()
+        tokens.CancelAfter(300)
+        outcome("token", lambda: environments.find_all(tokens.Token).result())
+        server.clear_faults()
+        async_client.dispose()
+    """
+    by_label = {o["label"]: o for o in _outcomes(runtime_name, lookalike_build, body)}
+    assert by_label["result"]["outcome"] == "TimeoutError" and by_label["result"]["builtin"], by_label
+    assert by_label["await"]["outcome"] == "TimeoutError" and by_label["await"]["builtin"], by_label
+    assert by_label["token"]["outcome"] == "CancelledError", by_label
