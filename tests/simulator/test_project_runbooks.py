@@ -151,3 +151,22 @@ def test_runbook_runs_from_git_are_refused_for_a_project_in_the_database(api: ht
         "gitRef": "refs/heads/main"})
     assert refused.status_code == 400
     assert "not version controlled" in error_of(refused)["ErrorMessage"]
+
+
+def test_routes_at_a_git_reference_are_refused_for_a_project_in_the_database(api: httpx.Client) -> None:
+    runbook = project_runbook(api)
+    for method, path in (("GET", f"{P1}/refs%2Fheads%2Fmain/runbooks"), ("GET", f"{P1}/main/runbooks/{runbook['Id']}"),
+                         ("POST", f"{P1}/refs/heads/main/runbooks/v2"),
+                         ("GET", f"{P1}/main/runbookProcesses/{runbook['RunbookProcessId']}"),
+                         ("GET", f"{P1}/main/deploymentprocesses")):
+        refused = api.request(method, path, json={"Name": "From git"})
+        assert refused.status_code == 400, (method, path, refused.text)
+        assert "not version controlled" in error_of(refused)["ErrorMessage"]
+    # A project marked as kept in git: the simulator has no git server, and says so.
+    project = api.get(P1).json()
+    assert put(api, P1, {**project, "IsVersionControlled": True}).status_code == 200
+    unsimulated = api.get(f"{P1}/main/runbooks")
+    assert unsimulated.status_code == 404 and "is not simulated" in error_of(unsimulated)["ErrorMessage"]
+    # The routes without a reference are untouched.
+    assert api.get(f"{P1}/runbooks/{runbook['Id']}").status_code == 200
+    assert api.get(f"{P1}/deploymentprocesses").status_code == 200

@@ -29,7 +29,7 @@ from octoclr.simulator.families.base import Call, Family, RouteMatch
 from octoclr.simulator.families import spaces, users, teams, userroles  # noqa: E402  (each family module is imported once, here)
 from octoclr.simulator.families import packages  # noqa: E402
 from octoclr.simulator.families import events  # noqa: E402
-from octoclr.simulator.families import tasks, interruptions, releases, deployments, runbooks, projectrunbooks, executions  # noqa: E402
+from octoclr.simulator.families import tasks, interruptions, releases, deployments, runbooks, projectrunbooks, executions, gitrefs  # noqa: E402
 from octoclr.simulator.families import accounts, certificates, lifecycles, machines, tagsets  # noqa: E402
 from octoclr.simulator.families import projects, tenants, environments, workerpools, logos, progression, variables  # noqa: E402
 from octoclr.simulator.families import proxies, subscriptions, projecttriggers, machinepolicies, projectgroups  # noqa: E402
@@ -40,7 +40,7 @@ FAMILIES: tuple[Family, ...] = (
     spaces.family, users.family, teams.family, userroles.family,  # first: their hooks run before the others'
     projects.family, environments.family, workerpools.family, variables.family,
     events.family, packages.family, tasks.family, interruptions.family, releases.family, deployments.family, runbooks.family,
-    projectrunbooks.family, executions.family,
+    projectrunbooks.family, executions.family, gitrefs.family,
     accounts.family, certificates.family, lifecycles.family, machines.family, tagsets.family,
     tenants.family, logos.family, progression.family, configuration.family, serverstatus.family,
     channels.family, artifacts.family, buildinformation.family, actiontemplates.family, permissions.family, permissiondefinitions.family, reporting.family,
