@@ -167,12 +167,12 @@ class Executions:
         runbook = self._runbook(project, command.get("runbookname"))
         snapshot_id = self._snapshot(runbook, command.get("snapshot"))
         environments = [self._required("environments", space_id, name, "environment")["Id"]
-                        for name in self._names(command, "environmentnames", "environment")]
+                        for name in self._names(command, "EnvironmentNames", "environment")]
         tenants = self._run_tenants(space_id, runbook, command)
         machines = {key: [self._required("machines", space_id, name, "deployment target")["Id"]
                           for name in self._names(command, key, "deployment target", optional=True)]
-                    for key in ("specificmachinenames", "excludedmachinenames")}
-        skipped = self._skipped_actions(runbook, snapshot_id, self._names(command, "skipstepnames", "step",
+                    for key in ("SpecificMachineNames", "ExcludedMachineNames")}
+        skipped = self._skipped_actions(runbook, snapshot_id, self._names(command, "SkipStepNames", "step",
                                                                           optional=True))
         variables = command.get("variables") or {}
         if not isinstance(variables, dict):
@@ -185,8 +185,8 @@ class Executions:
                         "RunbookId": runbook["Id"], "RunbookSnapshotId": snapshot_id, "EnvironmentId": environment_id,
                         "TenantId": tenant_id, "ForcePackageDownload": bool(command.get("forcepackagedownload")),
                         "UseGuidedFailure": bool(command.get("useguidedfailure")),
-                        "SpecificMachineIds": machines["specificmachinenames"],
-                        "ExcludedMachineIds": machines["excludedmachinenames"], "SkipActions": skipped,
+                        "SpecificMachineIds": machines["SpecificMachineNames"],
+                        "ExcludedMachineIds": machines["ExcludedMachineNames"], "SkipActions": skipped,
                         "QueueTime": command.get("runat"), "QueueTimeExpiry": command.get("norunafter"),
                         "FormValues": {str(k): v for k, v in variables.items()}}, actor)
                     created.append({"RunbookRunId": run["Id"], "ServerTaskId": run["TaskId"]})
@@ -207,14 +207,15 @@ class Executions:
                        "would need a git server.", help_text="The simulator's README lists what it simulates.")
 
     @staticmethod
-    def _names(command: dict[str, Any], key: str, what: str, *, optional: bool = False) -> list[str]:
-        names = command.get(key)
+    def _names(command: dict[str, Any], field: str, what: str, *, optional: bool = False) -> list[str]:
+        """The list of names a command gives in ``field`` (as the client spells it, e.g. EnvironmentNames)."""
+        names = command.get(field.lower())
         if names is None and optional:
             return []
-        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names) \
-                or not (names or optional):
-            raise validation_failed([f"Please name at least one {what} in {key}, as a list of names."
-                                     if not optional else f"{key} must be a list of {what} names."])
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise validation_failed([f"{field} must be a list of {what} names."])
+        if not names and not optional:
+            raise validation_failed([f"Please name at least one {what} in {field}."])
         return names
 
     def _required(self, path: str, space_id: str, name: str, what: str) -> dict[str, Any]:
@@ -242,8 +243,8 @@ class Executions:
 
     def _run_tenants(self, space_id: str, runbook: dict[str, Any], command: dict[str, Any]) -> list[Optional[str]]:
         chosen = [self._required("tenants", space_id, name, "tenant")["Id"]
-                  for name in self._names(command, "tenants", "tenant", optional=True)]
-        tags = {t.lower() for t in self._names(command, "tenanttags", "tenant tag", optional=True)}
+                  for name in self._names(command, "Tenants", "tenant", optional=True)]
+        tags = {t.lower() for t in self._names(command, "TenantTags", "tenant tag", optional=True)}
         if tags:
             chosen += [row.id for row in self.backend.store.rows("tenants", space_id)
                        if tags & {str(t).lower() for t in row.resource().get("TenantTags") or []}]

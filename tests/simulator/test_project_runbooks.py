@@ -116,8 +116,9 @@ def test_runbook_runs_create_v1_runs_by_names(api: httpx.Client) -> None:
     # A snapshot by name, and a project by id.
     named = api.post("/api/Spaces-1/runbook-runs/create/v1", json={
         "ProjectName": "Projects-1", "RunbookName": "Restart web", "EnvironmentNames": ["Production"],
-        "Snapshot": "Snapshot 2"}).json()["RunbookRunServerTasks"]
-    assert api.get(f"/api/Spaces-1/runbookRuns/{named[0]['RunbookRunId']}").json()["RunbookSnapshotId"] == second["Id"]
+        "Snapshot": "Snapshot 2", "SpecificMachineNames": ["web02"]}).json()["RunbookRunServerTasks"]
+    run = api.get(f"/api/Spaces-1/runbookRuns/{named[0]['RunbookRunId']}").json()
+    assert run["RunbookSnapshotId"] == second["Id"] and run["SpecificMachineIds"] == ["Machines-2"]
 
 
 def test_runbook_runs_create_v1_for_tenants_and_its_refusals(api: httpx.Client) -> None:
@@ -134,8 +135,12 @@ def test_runbook_runs_create_v1_for_tenants_and_its_refusals(api: httpx.Client) 
     for change, wanted in (({"RunbookName": "Nope"}, "runbook 'Nope' does not exist"),
                            ({"ProjectName": "Nope"}, "project 'Nope' does not exist"),
                            ({"EnvironmentNames": ["Nowhere"]}, "environment 'Nowhere' does not exist"),
-                           ({"EnvironmentNames": []}, "at least one environment"),
+                           ({"EnvironmentNames": []}, "at least one environment in EnvironmentNames"),
+                           ({"EnvironmentNames": "Development"}, "EnvironmentNames must be a list"),
                            ({"Tenants": ["Nobody"]}, "tenant 'Nobody' does not exist"),
+                           ({"Tenants": ["Acme Corp"], "SpecificMachineNames": ["nowhere01"]},
+                            "deployment target 'nowhere01' does not exist"),
+                           ({"Tenants": ["Acme Corp"], "SkipStepNames": ["No such step"]}, "no step named"),
                            ({"Tenants": ["Acme Corp"], "Snapshot": "Snapshot 9"}, "no snapshot named 'Snapshot 9'")):
         refused = api.post("/api/Spaces-1/runbook-runs/create/v1", json={**command, **change})
         assert refused.status_code == 400 and wanted in " ".join(error_of(refused)["Errors"]), (change, refused.text)
