@@ -3,7 +3,8 @@
 Mono before 6.12 (Debian ships 6.8) deadlocks when Python and .NET threads interleave
 under load (measured: 1,000 awaits through the thread pool hang with the default
 cooperative suspend and finish in 0.4 s with preemptive suspend), so the suspend
-mode is set before Mono starts unless the user chose one.
+mode is set before Mono starts unless the user chose one; so is the number of thread pool
+workers per CPU (see :meth:`MonoBackend.start`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from octoclr.errors import RuntimeNotFoundError, RuntimeUnusableError
 from octoclr.runtime.base import RuntimeBackend, RuntimeInstall
 
 log = logging.getLogger(__name__)
+
+#: Thread pool workers per CPU that Mono may start without waiting for its monitor (Mono's own default is 1).
+MONO_THREADS_PER_CPU = 4
 
 _LIBMONO_CANDIDATES = (
     "/usr/lib/libmono-2.0.so.1",
@@ -72,6 +76,14 @@ class MonoBackend(RuntimeBackend):
     def start(self, install: RuntimeInstall) -> Any:
         if "MONO_THREADS_SUSPEND" not in os.environ:
             os.environ["MONO_THREADS_SUSPEND"] = "preemptive"
+        # Mono's thread pool runs one worker per CPU, and adds another only when its monitor,
+        # every half second, finds them all busy. A blocking HTTP call keeps workers waiting
+        # on other work items, so on a small machine the first call of a process waited one or
+        # two of those ticks (on 2 CPUs the first Projects.Get took 0.8-1.1 s of which 0.23 s
+        # was work). More workers per CPU let the pool start what the call needs at once;
+        # threads are still only made when work asks for them.
+        if "MONO_THREADS_PER_CPU" not in os.environ:
+            os.environ["MONO_THREADS_PER_CPU"] = str(MONO_THREADS_PER_CPU)
         from clr_loader import get_mono
 
         with warnings.catch_warnings():

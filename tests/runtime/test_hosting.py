@@ -67,6 +67,16 @@ def test_mono_gets_preemptive_suspend_unless_the_user_chose(python):
     assert default.stdout.strip() == "preemptive"
 
 
+def test_mono_gets_more_thread_pool_workers_per_cpu_unless_the_user_chose(python):
+    code = "import os, octoclr.runtime as r; r.start('mono'); print(os.environ['MONO_THREADS_PER_CPU'])"
+    chosen = python(code, env={"MONO_THREADS_PER_CPU": "1"})
+    assert chosen.returncode == 0, chosen.stderr
+    assert chosen.stdout.strip() == "1"
+    default = python("import os; os.environ.pop('MONO_THREADS_PER_CPU', None)\n" + code)
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.strip() == "4"
+
+
 def test_a_thread_blocked_in_dotnet_at_exit_is_stopped_not_crashed(python, runtime_name):
     # Mono crashes at exit while a Python thread still waits inside .NET; the stopper releases it.
     result = python(
