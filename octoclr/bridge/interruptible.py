@@ -113,7 +113,6 @@ def _take_worker() -> _Worker:
         from octoclr.runtime import shutdown
 
         shutdown.register(stop_idle_workers)
-        record_exit_status()
         _registered = True
     return _Worker()
 
@@ -134,13 +133,12 @@ def call(function: Callable[..., Any], args: Sequence[Any], source: Any = None, 
         _in_call.add(worker)
     worker.go.release()
     done = worker.done
+    ending: Optional[BaseException] = None
     try:
         while not done.acquire(True, SLICE):
             ending = watch.check()
             if ending is not None:
-                if _abandon(worker, source):
-                    raise ending
-                break  # it finished as the call was to end: take its outcome
+                break
     except BaseException:
         if _abandon(worker, source):
             raise
@@ -148,6 +146,8 @@ def call(function: Callable[..., Any], args: Sequence[Any], source: Any = None, 
         worker.outcome = None
         _idle.append(worker)
         raise
+    if ending is not None and _abandon(worker, source):
+        raise ending  # (else it finished as the call was to end: take its outcome)
     park_if_exiting()
     ok, value = worker.outcome  # type: ignore[misc]
     worker.outcome = None
@@ -306,43 +306,9 @@ def _leave_now() -> None:
             stream.flush()
         except Exception:
             pass
+    from octoclr.runtime.shutdown import exit_status
+
     os._exit(exit_status())
-
-
-_exit_code: List[Any] = []
-_real_exit = None
-
-
-def _recording_exit(code: Any = None) -> None:
-    _exit_code[:] = [code]
-    assert _real_exit is not None
-    _real_exit(code)
-
-
-def record_exit_status() -> None:
-    """Note the code given to ``sys.exit`` (atexit hooks cannot see it otherwise)."""
-    import sys
-
-    global _real_exit
-    if _real_exit is None:
-        _real_exit = sys.exit
-        sys.exit = _recording_exit
-
-
-def exit_status() -> int:
-    """The status the interpreter is exiting with, as far as an atexit hook can tell."""
-    import sys
-
-    if _exit_code:
-        code = _exit_code[0]
-        if code is None:
-            return 0
-        if isinstance(code, int) and not isinstance(code, bool):
-            return code & 0xFF
-        return 1  # sys.exit("message"): Python printed the message and exits with 1
-    if getattr(sys, "last_type", None) is not None:  # an uncaught exception was printed
-        return 1
-    return 0
 
 
 # --- which types' members may block ----------------------------------------------

@@ -22,34 +22,45 @@ from typing import Any, Iterable, Optional
 PROBE_TIMEOUT = 0.5
 
 
-def address_of(objects: Iterable[Any], depth: int = 8) -> Optional[str]:
+def address_of(objects: Iterable[Any], depth: int = 8, limit: int = 400) -> Optional[str]:
     """The server address held by the objects of a call (the target, its arguments), if one is found.
 
     Only fields are read (never properties, whose getters may call the server), breadth
-    first through the library's own objects, down to ``depth``: a client keeps its
-    endpoint, and the endpoint its address, as a ``System.Uri`` somewhere in there.
+    first through the library's own objects, each object once, down to ``depth`` and at
+    most ``limit`` objects: a client keeps its endpoint, and the endpoint its address, as a
+    ``System.Uri`` a few fields down.
     """
     from System.Reflection import BindingFlags
+    from System.Runtime.CompilerServices import RuntimeHelpers
 
     flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic
     level = [o for o in flat(objects) if hasattr(o, "GetType")]
+    seen: set = set()
     for _ in range(depth):
         following = []
         for item in level:
+            if len(seen) >= limit:
+                return None
             try:
                 kind = item.GetType()
+                identity = (kind.FullName, int(RuntimeHelpers.GetHashCode(item)))
             except Exception:
                 continue
-            name = kind.FullName or ""
+            if identity in seen:
+                continue
+            seen.add(identity)
+            name = identity[0] or ""
             if name == "System.Uri":
                 if str(item.Scheme) in ("http", "https"):
                     return str(item.AbsoluteUri).rstrip("/")
                 continue
-            if name.startswith(("System.", "Microsoft.")) or kind.IsPrimitive:
+            if name.startswith(("System.", "Microsoft.")) or kind.IsPrimitive or kind.IsArray:
                 continue
             current = kind
             while current is not None and not (current.FullName or "").startswith("System."):
                 for field in current.GetFields(flags):
+                    if field.FieldType.IsPrimitive:
+                        continue
                     try:
                         value = field.GetValue(item)
                     except Exception:

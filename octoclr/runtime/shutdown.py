@@ -3,6 +3,8 @@
 A Python thread still blocked inside .NET when the interpreter exits crashes Mono.
 Code that lets a thread wait inside .NET registers a stopper here; at exit every
 stopper runs (e.g. cancels the .NET wait) before pythonnet shuts the runtime down.
+A stopper that must leave at once (``os._exit``) finds the status the interpreter was
+exiting with in :func:`exit_status`.
 
 pythonnet's shutdown then collects garbage in a loop, a full Python collection and a
 .NET one each round, until a round frees nothing: with octoclr's modules and caches
@@ -18,8 +20,9 @@ from __future__ import annotations
 import atexit
 import gc
 import logging
+import sys
 import threading
-from typing import Callable, List
+from typing import Any, Callable, List
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +80,43 @@ def install() -> None:
     if not _installed:
         atexit.register(_run_stoppers)
         _installed = True
+
+
+_exit_code: List[Any] = []
+_real_exit = None
+
+
+def _recording_exit(code: Any = None) -> None:
+    _exit_code[:] = [code]
+    assert _real_exit is not None
+    _real_exit(code)
+
+
+def record_exit_status() -> None:
+    """Note the code given to ``sys.exit`` (atexit hooks cannot see it otherwise).
+
+    Done when octoclr is imported (below), not when the first call starts: ``sys.exit(main())``
+    looks ``sys.exit`` up before ``main`` runs, so a later patch would miss the command line's
+    own status.
+    """
+    global _real_exit
+    if _real_exit is None:
+        _real_exit = sys.exit
+        sys.exit = _recording_exit
+
+
+def exit_status() -> int:
+    """The status the interpreter is exiting with, as far as an atexit hook can tell."""
+    if _exit_code:
+        code = _exit_code[0]
+        if code is None:
+            return 0
+        if isinstance(code, int) and not isinstance(code, bool):
+            return code & 0xFF
+        return 1  # sys.exit("message"): Python printed the message and exits with 1
+    if getattr(sys, "last_type", None) is not None:  # an uncaught exception was printed
+        return 1
+    return 0
+
+
+record_exit_status()
