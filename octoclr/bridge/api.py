@@ -91,12 +91,16 @@ def unwrap(value: Any) -> Any:
     return _unwrap(value)
 
 
-def to_dict(value: Any, style: str = "python") -> Any:
-    """Plain Python data for a .NET object or a list of them; ``style="json"`` gives the REST shape."""
+def to_dict(value: Any, style: str = "python", reveal: Any = ()) -> Any:
+    """Plain Python data for a .NET object or a list of them; ``style="json"`` gives the REST shape.
+
+    Secrets (API keys, passwords, tokens, sensitive values) come out masked unless named in
+    ``reveal`` (``reveal=("ApiKey",)``, either spelling), or ``reveal=True`` for all of them.
+    """
     ensure_runtime()
     from octoclr.bridge.dicts import to_dict as _to_dict
 
-    return _to_dict(value, style)
+    return _to_dict(value, style, reveal)
 
 
 def from_dict(data: Any, type: Any, strict: bool = True) -> Any:  # noqa: A002  (public name)

@@ -31,12 +31,12 @@ import json
 import threading
 import uuid
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Optional, Tuple, Union
 
 import clr
 import System
 
-from octoclr.bridge import conversion, exceptions, reflection
+from octoclr.bridge import conversion, exceptions, masking, reflection
 
 if TYPE_CHECKING:  # imported when a writer is first compiled: a one-shot to_dict never needs it
     from octoclr.bridge import writers
@@ -594,14 +594,19 @@ def _raw_and_type(value: Any) -> Tuple[Any, Any]:
     return None, None
 
 
-def to_dict(value: Any, style: str = "python") -> Any:
-    """Plain Python data for a .NET object, or for a list of them (serialized together on the .NET side)."""
+def to_dict(value: Any, style: str = "python", reveal: Any = ()) -> Any:
+    """Plain Python data for a .NET object, or for a list of them (serialized together on the .NET side).
+
+    Secrets are masked (:mod:`octoclr.bridge.masking`) but for the members named in ``reveal``
+    (``True``: all of them).
+    """
+    shown = masking.NOTHING if reveal == () else masking.reveal_set(reveal)
     # Parsing builds many containers at once, which would set off the cycle collector over
     # and over (each run walks every object alive); what is built here holds no cycles.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _to_dict(value, style)
+        return _to_dict(value, style, shown)
     except System.Exception as error:  # a getter that throws, a reference loop, text that is not UTF-16
         raise exceptions.convert_exception(error) from None
     finally:
@@ -609,11 +614,12 @@ def to_dict(value: Any, style: str = "python") -> Any:
             gc.enable()
 
 
-def _to_dict(value: Any, style: str) -> Any:
+def _to_dict(value: Any, style: str, reveal: Optional[FrozenSet[str]]) -> Any:
     cls = value.__class__
     single = _singles.get((id(cls), style))
     if single is not None and _single_text.get(single.text_key, 0) < _COMPILE_AFTER_BYTES:
-        return single.convert(value._raw)
+        data = single.convert(value._raw)
+        return masking.mask(data, reveal) if single.secrets and reveal is not None else data
     if style not in STYLES:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
     raw, dotnet_type = _raw_and_type(value)
@@ -621,25 +627,30 @@ def _to_dict(value: Any, style: str) -> Any:
         if not _is_collection(dotnet_type):
             data = _loads(serialize(raw, style, dotnet_type, [dotnet_type], single=True), style, [dotnet_type])
             _remember_single(cls, style, dotnet_type)
-            return plan_for(dotnet_type).apply(data) if style == "python" else data
+            data = plan_for(dotnet_type).apply(data) if style == "python" else data
+            return masking.masked(data, (dotnet_type,), reveal)
         element = _element_type(dotnet_type)
         data = _loads(serialize(raw, style, dotnet_type, [element] if element is not None else []), style, [element or dotnet_type])
         if style == "json" or element is None:
-            return data if style == "json" else _generic(data)
-        plan = plan_for(element)
-        if isinstance(data, dict):  # a dictionary: its keys stay, its values are objects
-            return {k: plan.apply(v) for k, v in data.items()}
-        return [plan.apply(item) for item in data]
+            data = data if style == "json" else _generic(data)
+        else:
+            plan = plan_for(element)
+            if isinstance(data, dict):  # a dictionary: its keys stay, its values are objects
+                data = {k: plan.apply(v) for k, v in data.items()}
+            else:
+                data = [plan.apply(item) for item in data]
+        return masking.masked(data, (element,) if element is not None else (), reveal)
     if isinstance(value, (list, tuple)) or _is_sequence_proxy(value):
         items = list(value)
         pairs = _pairs(items)
         if all(r is not None for r, _ in pairs):
             first_type = pairs[0][1] if pairs else None
             item_types = list({id(t): t for _, t in pairs}.values())  # proxies of one class share their type object
-            return _convert_items([r for r, _ in pairs], [t for _, t in pairs], style, first_type, item_types)
-        return [_to_dict(item, style) for item in items]
+            data = _convert_items([r for r, _ in pairs], [t for _, t in pairs], style, first_type, item_types)
+            return masking.masked(data, item_types, reveal)
+        return [_to_dict(item, style, reveal) for item in items]
     if isinstance(value, dict):
-        return {k: _to_dict(v, style) for k, v in value.items()}
+        return {k: _to_dict(v, style, reveal) for k, v in value.items()}
     return value
 
 
@@ -647,7 +658,7 @@ class _Single:
     """What to_dict decided for single objects of one proxy class in one style, kept so that
     the next object of the class costs Newtonsoft's text and its parsing only."""
 
-    __slots__ = ("cls", "settings", "text_key", "decimals", "apply")
+    __slots__ = ("cls", "settings", "text_key", "decimals", "apply", "secrets")
 
     def __init__(self, cls: Any, style: str, dotnet_type: Any) -> None:
         self.cls = cls  # held, so that the id keying this stays its own
@@ -656,6 +667,7 @@ class _Single:
         python = style == "python"
         self.decimals = python and _has_decimals(dotnet_type)
         self.apply = plan_for(dotnet_type).apply if python else None
+        self.secrets = masking.holds_secrets(dotnet_type)
 
     def convert(self, raw: Any) -> Any:
         text = _newtonsoft_text(raw, self.settings)

@@ -232,3 +232,43 @@ def test_to_dict_failures_inside_dotnet_are_octoclr_errors(shapes) -> None:
     text.Value = System.String(System.Convert.ToChar(0xD800), 1)  # a lone surrogate: not valid UTF-16
     with pytest.raises(errors.DotNetError):
         api.to_dict([api.wrap(text)] * 3)
+
+
+API_KEY = "API-" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def test_to_dict_masks_secrets_unless_named(octopus) -> None:
+    endpoint = octopus.client.OctopusServerEndpoint("http://octopus.example:8065", API_KEY)
+    assert api.to_dict(endpoint)["api_key"] == "********"
+    assert api.to_dict(endpoint, style="json")["ApiKey"] == "********"
+    assert api.to_dict([endpoint, endpoint])[1]["api_key"] == "********"  # the list path too
+    # Asked for by name, in either spelling; True shows them all.
+    assert api.to_dict(endpoint, reveal=("ApiKey",))["api_key"] == API_KEY
+    assert api.to_dict(endpoint, style="json", reveal="api_key")["ApiKey"] == API_KEY
+    assert api.to_dict([endpoint], reveal=True)[0]["api_key"] == API_KEY
+    assert API_KEY not in repr(api.to_dict(endpoint, reveal=("password",)))
+    login = octopus.model.LoginCommand(username="me", password="correct horse")
+    assert api.to_dict(login) == {**api.to_dict(login, reveal=True), "password": "********"}
+    assert api.to_dict(login)["username"] == "me"
+    with pytest.raises(TypeError, match="reveal takes member names"):
+        api.to_dict(login, reveal=(1,))
+
+
+def test_a_type_without_secrets_is_decided_once_and_left_as_written(widget) -> None:
+    from octoclr.bridge import masking
+
+    assert not masking.holds_secrets(api.unwrap(widget).GetType())
+    assert api.to_dict(widget) == api.to_dict(widget, reveal=True)
+
+
+def test_masking_keeps_flags_and_dictionary_entries_and_hides_sensitive_values() -> None:
+    from octoclr.bridge import masking
+
+    masking._secret_keys.update(("Password", "password"))
+    data = {"Password": {"HasValue": True, "NewValue": "s3cret"}, "Links": {"ApiKeys": "/api/users/Users-1/apikeys"},
+            "Variables": [{"Name": "db", "Value": "hunter2", "IsSensitive": True}, {"Name": "url", "Value": "x", "IsSensitive": False}]}
+    masked = masking.mask(data)
+    assert masked["Password"] == {"HasValue": True, "NewValue": "********"}
+    assert masked["Links"] == data["Links"]
+    assert [v["Value"] for v in masked["Variables"]] == ["********", "x"]
+    assert masking.mask(data, masking.reveal_set(["value"]))["Variables"][0]["Value"] == "hunter2"
