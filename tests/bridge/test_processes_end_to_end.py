@@ -37,12 +37,16 @@ def script_step(octopus, process, name: str, body: str = "Write-Host hello"):
     return step
 
 
+def new_runbook(octopus, repository, project, name: str):
+    runbook = octopus.model.RunbookResource()
+    runbook.name = name
+    runbook.project_id = project.id
+    return repository.runbooks.create(runbook)
+
+
 def test_a_runbook_is_created_edited_snapshotted_published_and_run(octopus, repository) -> None:
     project = repository.projects.find_by_name("OctoFX Web")
-    runbook = octopus.model.RunbookResource()
-    runbook.name = "Restart the web site"
-    runbook.project_id = project.id
-    runbook = repository.runbooks.create(runbook)
+    runbook = new_runbook(octopus, repository, project, "Restart the web site")
     assert runbook.runbook_process_id == f"RunbookProcess-{runbook.id}"
     assert repository.runbooks.find_by_name(project, "Restart the web site").id == runbook.id
 
@@ -226,3 +230,25 @@ def test_a_server_before_2020_3_1_runs_a_runbook_from_the_run_itself(octopus) ->
         with pytest.raises(Exception, match=r"2020\.2\.5, older than 2020\.3\.1"):
             repository.runbooks.run(runbook, parameters)
         assert repository.runbook_runs.find_all()[0].id == created.id
+
+
+def test_a_runbook_snapshot_takes_package_versions_and_the_next_template_offers_them(octopus, repository) -> None:
+    project = repository.projects.find_by_name("OctoFX Web")
+    runbook = new_runbook(octopus, repository, project, "Migrate the database")
+    process = repository.runbook_processes.get(runbook.runbook_process_id)
+    step = script_step(octopus, process, "Migrate")
+    step.actions[0].packages.add(octopus.model.PackageReference("OctoFX.Database", "feeds-builtin"))
+    process = repository.runbook_processes.modify(process)
+
+    template = repository.runbook_processes.get_template(process)
+    assert [(p.action_name, p.package_reference_name, p.package_id, p.feed_id, p.version_selected_last_release)
+            for p in template.packages] == [("Migrate", "", "OctoFX.Database", "feeds-builtin", None)]
+    snapshot = octopus.model.RunbookSnapshotResource(project.id)
+    snapshot.runbook_id = runbook.id
+    snapshot.name = template.next_name_increment
+    snapshot.selected_packages.add(octopus.model.SelectedPackage("Migrate", "", "3.1.0"))
+    snapshot = repository.runbook_snapshots.create(snapshot)
+    assert [(p.action_name, p.version) for p in repository.runbook_snapshots.get(snapshot.id).selected_packages] \
+        == [("Migrate", "3.1.0")]
+    assert [p.version_selected_last_release for p in repository.runbooks.get_runbook_snapshot_template(runbook).packages] \
+        == ["3.1.0"]

@@ -182,3 +182,32 @@ def test_run_parameters_are_taken_from_2020_3_1_on() -> None:
 
     assert [_takes_run_parameters(v) for v in ("2019.12.0", "2020.3.0", "2020.3.1", "2020.3.1-beta", "2024.1.0")] \
         == [False, False, True, True, True]
+
+
+PACKAGE_SCRIPT = {"Name": "Migrate", "Actions": [{
+    "Name": "Migrate", "ActionType": "Octopus.Script",
+    "Properties": {"Octopus.Action.Script.ScriptSource": "Package", "Octopus.Action.Script.ScriptFileName": "go.ps1"},
+    "Packages": [{"Name": "", "PackageId": "OctoFX.Database", "FeedId": "feeds-builtin"}]}]}
+
+
+def test_the_snapshot_template_lists_packages_and_the_version_the_last_snapshot_took(api: httpx.Client) -> None:
+    runbook = new_runbook(api)
+    add_steps(api, runbook, PACKAGE_SCRIPT)
+    template = api.get(runbook["Links"]["RunbookSnapshotTemplate"]).json()
+    [package] = template["Packages"]
+    assert (package["ActionName"], package["PackageReferenceName"], package["PackageId"], package["FeedId"]) == \
+        ("Migrate", "", "OctoFX.Database", "feeds-builtin")
+    assert package["FeedName"] == "Octopus Server (built-in)" and package["IsResolvable"]
+    assert package["VersionSelectedLastRelease"] is None
+    created = api.post("/api/Spaces-1/runbookSnapshots", json={
+        "Name": template["NextNameIncrement"], "RunbookId": runbook["Id"],
+        "SelectedPackages": [{"ActionName": "Migrate", "PackageReferenceName": "", "Version": "3.1.0"}]})
+    assert created.status_code == 201, created.text
+    stored = api.get(created.json()["Links"]["Self"]).json()
+    assert [(p["ActionName"], p["Version"]) for p in stored["SelectedPackages"]] == [("Migrate", "3.1.0")]
+    # The next snapshot starts from the version this one took, whether asked of the runbook or its process.
+    for link in (runbook["Links"]["RunbookSnapshotTemplate"],
+                 api.get(runbook["Links"]["RunbookProcesses"]).json()["Links"]["RunbookSnapshotTemplate"]):
+        after = api.get(link).json()
+        assert after["NextNameIncrement"] == "Snapshot 2"
+        assert [p["VersionSelectedLastRelease"] for p in after["Packages"]] == ["3.1.0"]

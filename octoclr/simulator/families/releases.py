@@ -314,6 +314,27 @@ def _step_packages(backend: "Backend", process: dict[str, Any]) -> list[dict[str
     return packages
 
 
+def template_packages(backend: "Backend", process: dict[str, Any], space_id: Optional[str],
+                      previous: Optional[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The packages of a release or snapshot template: each with its feed's name and the version
+    ``previous`` (the last release of the channel, or the runbook's last snapshot) selected for it."""
+    feeds = {row.id.lower(): row.resource() for row in backend.store.rows("feeds", space_id)}
+    packages = []
+    for package in _step_packages(backend, process):
+        selected = None
+        for choice in (previous or {}).get("SelectedPackages") or []:
+            if isinstance(choice, dict) and choice.get("ActionName") == package["ActionName"] and \
+                    (choice.get("PackageReferenceName") or "") == package["PackageReferenceName"]:
+                selected = choice.get("Version")
+        feed = feeds.get(str(package["FeedId"] or "").lower())
+        resolvable = feed is not None and "#{" not in str(package["PackageId"])
+        packages.append({**package, "NuGetPackageId": package["PackageId"], "NuGetFeedId": package["FeedId"],
+                         "FeedName": feed.get("Name") if feed else None,
+                         "NuGetFeedName": feed.get("Name") if feed else None,
+                         "VersionSelectedLastRelease": selected, "FixedVersion": None, "IsResolvable": resolvable})
+    return packages
+
+
 def release_template(backend: "Backend", process: dict[str, Any], channel_id: Optional[str],
                      release_id: Optional[str]) -> dict[str, Any]:
     project_row = backend.store.get("projects", process.get("ProjectId") or "")
@@ -341,20 +362,7 @@ def release_template(backend: "Backend", process: dict[str, Any], channel_id: Op
     donor = strategy.get("DonorPackage") or None
     template = strategy.get("Template") or "#{Octopus.Version.LastMajor}.#{Octopus.Version.LastMinor}." \
                                           "#{Octopus.Version.NextPatch}"
-    feeds = {row.id.lower(): row.resource() for row in backend.store.rows("feeds", space_id)}
-    packages = []
-    for package in _step_packages(backend, process):
-        selected = None
-        for choice in (previous or {}).get("SelectedPackages") or []:
-            if choice.get("ActionName") == package["ActionName"] and \
-                    (choice.get("PackageReferenceName") or "") == package["PackageReferenceName"]:
-                selected = choice.get("Version")
-        feed = feeds.get(str(package["FeedId"] or "").lower())
-        resolvable = feed is not None and "#{" not in str(package["PackageId"])
-        packages.append({**package, "NuGetPackageId": package["PackageId"], "NuGetFeedId": package["FeedId"],
-                         "FeedName": feed.get("Name") if feed else None,
-                         "NuGetFeedName": feed.get("Name") if feed else None,
-                         "VersionSelectedLastRelease": selected, "FixedVersion": None, "IsResolvable": resolvable})
+    packages = template_packages(backend, process, space_id, previous)
     return {
         "Id": None, "DeploymentProcessId": process["Id"],
         "LastReleaseVersion": channel_last.get("Version") if channel_last else (last or {}).get("Version"),

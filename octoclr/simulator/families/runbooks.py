@@ -247,6 +247,17 @@ def _snapshot_count(backend: "Backend", runbook: dict[str, Any]) -> int:
                if (row.resource().get("RunbookId") or "").lower() == runbook["Id"].lower())
 
 
+def _last_snapshot(backend: "Backend", runbook: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The runbook's newest snapshot: its package versions are what the next one starts from."""
+    newest = None
+    for row in backend.store.rows("runbooksnapshots", runbook["SpaceId"]):
+        snapshot = row.resource()
+        if (snapshot.get("RunbookId") or "").lower() == runbook["Id"].lower():
+            if newest is None or (snapshot.get("Assembled") or "") >= (newest.get("Assembled") or ""):
+                newest = snapshot
+    return newest
+
+
 def snapshot_template(backend: "Backend", runbook: dict[str, Any]) -> dict[str, Any]:
     process = _row(backend, "runbookprocesses", runbook.get("RunbookProcessId")) or {"Steps": []}
     taken = {str(row.resource().get("Name")).lower() for row in backend.store.rows("runbooksnapshots", runbook["SpaceId"])
@@ -254,14 +265,7 @@ def snapshot_template(backend: "Backend", runbook: dict[str, Any]) -> dict[str, 
     number = _snapshot_count(backend, runbook) + 1
     while f"snapshot {number}" in taken:
         number += 1
-    feeds = {row.id.lower(): row.resource() for row in backend.store.rows("feeds", runbook["SpaceId"])}
-    packages = []
-    for package in releases._step_packages(backend, process):
-        feed = feeds.get(str(package["FeedId"] or "").lower())
-        packages.append({**package, "NuGetPackageId": package["PackageId"], "NuGetFeedId": package["FeedId"],
-                         "FeedName": feed.get("Name") if feed else None,
-                         "NuGetFeedName": feed.get("Name") if feed else None, "VersionSelectedLastRelease": None,
-                         "FixedVersion": None, "IsResolvable": feed is not None})
+    packages = releases.template_packages(backend, process, runbook["SpaceId"], _last_snapshot(backend, runbook))
     return {"Id": None, "RunbookId": runbook["Id"], "RunbookProcessId": runbook.get("RunbookProcessId"),
             "NextNameIncrement": f"Snapshot {number}", "Packages": packages, "GitResources": [], "Links": {}}
 
