@@ -246,6 +246,15 @@ async def unarchive(call: Call) -> Any:
     return certificate
 
 
+def _member(body: dict[str, Any], name: str) -> Any:
+    """A member of a request body whatever its case: a real server binds ``certificateData`` and
+    ``password`` (as published scripts send them) to the same fields as ``CertificateData``."""
+    if name in body:
+        return body[name]
+    wanted = name.lower()
+    return next((value for key, value in body.items() if key.lower() == wanted), None)
+
+
 @family.route("POST", "certificates/{id}/replace")
 async def replace(call: Call) -> Any:
     """The certificate takes the new file; its old file lives on as an archived certificate."""
@@ -254,10 +263,10 @@ async def replace(call: Call) -> Any:
     body = await call.json()
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object with CertificateData and Password.")
-    data = _sent(body.get("CertificateData"))
+    data = _sent(_member(body, "CertificateData"))
     if data is None:
         raise validation_failed(["No Certificate Data was provided."])
-    password = _sent(body.get("Password"))
+    password = _sent(_member(body, "Password"))
     fields = _parse(data, password).fields()
     with backend.store.transaction():
         old = dict(current)
