@@ -112,7 +112,9 @@ def measure(runtime: str, assemblies: list, runs: int, before: bool) -> dict:
 
 
 def _cell(value: object) -> str:
-    return "-" if value is None else f"{value:.2f} s"
+    if value is None:
+        return "-"
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"  # type: ignore[operator]
 
 
 def main() -> None:
