@@ -3,10 +3,12 @@
 // generic method, an extension method class, a Task-returning method that honours a
 // CancellationToken, a delegate parameter, an enum, nullable and DateTimeOffset properties,
 // a params overload, an exception hierarchy, and constructors of every primitive parameter
-// type (which reach .NET through reflection, not pythonnet's own binding). No HTTP.
+// type (which reach .NET through reflection, not pythonnet's own binding), and streams both
+// ways. No HTTP.
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -167,6 +169,49 @@ namespace Acme.Inventory
             for (var i = 0; i < parts.Length; i += 2)
                 text.Add(parts[i] + "=" + Convert.ToString(parts[i + 1], CultureInfo.InvariantCulture));
             return string.Join(" ", text);
+        }
+    }
+
+    // Streams in and out: Print returns one for the caller to read and dispose, Measure reads
+    // one to its end (and keeps it, so a test can see whether it was disposed), Echo returns
+    // the stream it was given.
+    public static class Labels
+    {
+        public static Stream LastGiven { get; private set; }
+
+        public static Stream Print(int count)
+        {
+            var stream = new MemoryStream();
+            var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false));
+            for (var i = 0; i < count; i++) writer.Write("label-" + i.ToString("D6", CultureInfo.InvariantCulture) + "\n");
+            writer.Flush();
+            stream.Position = 0;
+            return stream;
+        }
+
+        // Length and Adler-32 of what is left to read (no crypto: .NET Core 3.1 on OpenSSL 3 has none).
+        public static string Measure(Stream contents)
+        {
+            LastGiven = contents;
+            uint a = 1, b = 0;
+            long length = 0;
+            var buffer = new byte[65536];
+            int read;
+            while ((read = contents.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                for (var i = 0; i < read; i++)
+                {
+                    a = (a + buffer[i]) % 65521;
+                    b = (b + a) % 65521;
+                }
+                length += read;
+            }
+            return length.ToString(CultureInfo.InvariantCulture) + ":" + ((b << 16) | a).ToString("x8", CultureInfo.InvariantCulture);
+        }
+
+        public static Stream Echo(Stream contents)
+        {
+            return contents;
         }
     }
 
