@@ -22,6 +22,8 @@ delegate (``Func<T, bool>``...)        a Python callable; its arguments arrive a
 ``IDictionary<K, V>``, ``Dictionary``  a ``dict``
 class with a parameterless constructor a ``dict`` of its settable properties (see dicts.py)
 type with ``implicit operator(string)`` ``str``
+``Stream``                             a binary file, ``bytes``, ``bytearray``, ``memoryview``, ``io.BytesIO``
+                                       or anything with ``read`` (see streams.py)
 ``object``                             anything: dict → Dictionary<string, object>, list → List<object>
 =====================================  ===================================================
 
@@ -49,7 +51,7 @@ import System
 from System import DateTimeOffset, TimeSpan
 from System.Globalization import CultureInfo
 
-from octoclr.bridge import reflection
+from octoclr.bridge import reflection, streams
 from octoclr.bridge.reflection import clr_type, pyclass_for, type_key
 from octoclr.bridge.text import checked as _checked_text
 from octoclr.bridge.text import checked_data as _checked_data
@@ -183,6 +185,8 @@ class Target:
             return "guid"
         if self.name == "System.Type":
             return "type"
+        if streams.is_stream_type(t):
+            return "stream"
         if t.IsEnum:
             return "enum"
         if clr_type(System.Delegate).IsAssignableFrom(t) and t != clr_type(System.Delegate):
@@ -341,6 +345,8 @@ def score(value: Any, t: Target, ranges: bool = True) -> Optional[int]:
         return 3 if isinstance(value, type) and (proxy.is_proxy_class(value) or _is_pythonnet_class(value)) else (1 if isinstance(value, str) else None)
     if kind == "delegate":
         return 2 if callable(value) and not isinstance(value, type) else None
+    if kind == "stream":
+        return 3 if streams.fits(value) else None
     if kind in ("array", "list", "collection_class"):
         if not _is_iterable(value):
             return None
@@ -736,6 +742,7 @@ _CONVERTERS: Dict[str, Callable[[Any, Target, str], Any]] = {
     "guid": _convert_guid,
     "type": _convert_type,
     "delegate": _convert_delegate,
+    "stream": lambda value, t, what: streams.to_stream(value, what),
     "array": _convert_array,
     "list": _convert_list,
     "collection_class": _convert_collection_class,

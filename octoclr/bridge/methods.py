@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import clr
 import System
 
-from octoclr.bridge import conversion, interruptible, reflection, text
+from octoclr.bridge import conversion, interruptible, reflection, streams, text
 from octoclr.bridge import exceptions as _exceptions
 from octoclr.bridge import tasks as _tasks
 from octoclr.bridge.compat import UNBOUND_CALLS_WORK
@@ -267,6 +267,7 @@ class MethodGroup:
         self.owner = owner
         self.name = name
         self.overloads = [Overload(m, name) for m in methods]
+        self.constructs = any(o.is_constructor for o in self.overloads)
         # Task-returning methods start their work and return: only the others wait.
         for overload in self.overloads:
             overload.blocking = blocking and not overload.returns_task
@@ -359,6 +360,23 @@ class MethodGroup:
                 done, result = run_plan(plan, raw_self, args)
                 if done:
                     return result
+        if self.constructs:  # an object made from a stream keeps it (a reader, say): it is the object's
+            overload, converted, source = self._converted(args, kwargs, type_arguments)
+            return self._invoke(overload, raw_self, converted, source)
+        # Streams made for a method's arguments (a file's FileStream, say) are the call's to dispose.
+        call_streams = streams.CallStreams()
+        try:
+            with call_streams:
+                overload, converted, source = self._converted(args, kwargs, type_arguments)
+            result = self._invoke(overload, raw_self, converted, source)
+        except BaseException:
+            call_streams.release()
+            raise
+        call_streams.release(result)
+        return result
+
+    def _converted(self, args: Sequence[Any], kwargs: Dict[str, Any], type_arguments: Tuple[Any, ...]) -> Tuple[Overload, List[Any], Any]:
+        """The overload for these arguments, the arguments converted for it, and the call's CancellationTokenSource."""
         key = (tuple(map(type, args)), tuple(kwargs), type_arguments and tuple(reflection.type_key(t) for t in type_arguments))
         cached = self._cache.get(key)
         converted: Optional[List[Any]] = None
@@ -377,13 +395,15 @@ class MethodGroup:
             self._cache[key] = overload
             if not kwargs and not type_arguments:
                 self._remember(overload, args)
-        return self._invoke(overload, raw_self, converted, source)
+        return overload, converted, source
 
     def _remember(self, overload: Overload, args: Sequence[Any]) -> None:
         """Keep a conversion plan for calls with the same positional argument types."""
         parameters = overload.parameters
         if len(args) != len(parameters) or any(p.is_params or p.is_token or p.is_secret or p.target is None for p in parameters):
             return
+        if any(p.target.kind == "stream" for p in parameters):  # type: ignore[union-attr]
+            return  # a stream made for the call is disposed after it, which call() does
         if overload.is_constructor:
             return
         binding = overload.binding()

@@ -5,8 +5,9 @@ Strings, numbers, booleans and null arrive as Python values (pythonnet does that
 ``UUID``, enums → their member name, types with an implicit conversion to string (a
 link) → ``str``, JSON read without a type (``JToken``) → plain Python data; arrays and
 lists returned by a method → ``list``, other enumerables returned by a method → a lazy
-iterator; lists, dictionaries and enumerables read from a property → live Python views
-(see protocols.py); a ``Task`` → an awaitable; anything else → a proxy.
+iterator; a ``Stream`` returned by a method → a Python binary file reading it in chunks
+(see streams.py); lists, dictionaries and enumerables read from a property → live Python
+views (see protocols.py); a ``Task`` → an awaitable; anything else → a proxy.
 
 The converter is chosen once per pythonnet class and cached.
 """
@@ -131,6 +132,10 @@ def _make_converter(value: Any, live: bool) -> Converter:
         return simple
     if dotnet_type.IsEnum:
         return _enum
+    if not live and clr_type(System.IO.Stream).IsAssignableFrom(dotnet_type):
+        from octoclr.bridge.streams import DotNetStream
+
+        return DotNetStream  # the caller's to read and close; a property's stream stays its object's
     registered = customizers.result_converter(reflection.base_names(dotnet_type))
     if registered is not None:
         return registered

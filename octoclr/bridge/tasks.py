@@ -198,6 +198,22 @@ def _settle(future: "asyncio.Future[Any]", task: DotNetTask) -> None:
         future.set_result(value)
 
 
+def when_done(task: Any, callback: Any) -> None:
+    """Call ``callback()`` (on a .NET thread) once ``task`` completes, however it ends."""
+
+    def on_completed(_: Any) -> None:
+        try:
+            callback()
+        except Exception:  # noqa: BLE001 - nothing on a .NET thread-pool thread could report it
+            pass
+
+    action = System.Action[Task](on_completed)
+    if UNBOUND_CALLS_WORK:
+        _continuation_binding()(task, action, TaskContinuationOptions.ExecuteSynchronously)
+    else:
+        task.ContinueWith.Overloads[System.Action[Task], TaskContinuationOptions](action, TaskContinuationOptions.ExecuteSynchronously)
+
+
 def wrap_task(task: Any, source: Any = None, objects: Any = ()) -> Any:
     """``task`` as an awaitable; ``objects`` are the call's target and arguments (tokens, the server)."""
     if task is None:

@@ -72,6 +72,7 @@ def attempts(client: Any, model: Any, inventory_ns: Any) -> List[Attempt]:
         ("InventoryExtensions.Cheapest", lambda v: inventory_ns.InventoryExtensions.cheapest(inventory, v)),
         ("Parcel.Repeat<T>", lambda v: inventory_ns.Parcel.repeat(v, 2, "-")),
         ("Parcel.Repeat(times)", lambda v: inventory_ns.Parcel.repeat("x", v, "-")),
+        ("Labels.Measure(Stream)", lambda v: inventory_ns.Labels.measure(v)),
         ("LifecycleResource.WithReleaseRetentionPolicy", lambda v: lifecycle.with_release_retention_policy(v)),
         ("LinkCollection[key]", lambda v: links[v]),
         ("LinkCollection[key] =", lambda v: links.__setitem__(v, "/api")),
