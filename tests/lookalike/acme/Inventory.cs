@@ -158,6 +158,8 @@ namespace Acme.Inventory
 
         public static string Repeat<T>(T value, int times, char separator)
         {
+            // A count is the caller's to choose: a few billion parts would take all the memory there is.
+            if (times < 0 || times > 10000) throw new ArgumentOutOfRangeException("times", times, "between 0 and 10000 parts");
             var parts = new List<string>();
             for (var i = 0; i < times; i++) parts.Add(Convert.ToString(value, CultureInfo.InvariantCulture));
             return string.Join(separator.ToString(), parts);
