@@ -461,19 +461,20 @@ def _is_iterator(value: Any) -> bool:
     return hasattr(type(value), "__next__") and hasattr(type(value), "__iter__")
 
 
-def plain(value: Any, style: str = "json") -> Any:
-    """``value`` as JSON-ready data: proxies through the bridge's ``to_dict`` in ``style``."""
+def plain(value: Any, style: str = "json", reveal: Sequence[str] = ()) -> Any:
+    """``value`` as JSON-ready data: proxies through the bridge's ``to_dict`` in ``style``,
+    secrets masked but for the members named in ``reveal``."""
     from octoclr.bridge.proxy import is_proxy
 
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if is_proxy(value):
-        data = _to_dict(value, style)
-        return plain(data, style) if data is not value else str(value)
+        data = _to_dict(value, style, reveal)
+        return plain(data, style, reveal) if data is not value else str(value)
     if isinstance(value, dict):
-        return {str(k): plain(v, style) for k, v in value.items()}
+        return {str(k): plain(v, style, reveal) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [plain(v, style) for v in value]
+        return [plain(v, style, reveal) for v in value]
     if isinstance(value, _dt.datetime):
         return value.isoformat()
     if isinstance(value, _dt.date):
@@ -485,16 +486,16 @@ def plain(value: Any, style: str = "json") -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     if hasattr(value, "items"):
-        return {str(k): plain(v, style) for k, v in value.items()}
+        return {str(k): plain(v, style, reveal) for k, v in value.items()}
     if isinstance(value, Iterable):
-        return [plain(v, style) for v in value]
+        return [plain(v, style, reveal) for v in value]
     return str(value)
 
 
-def _to_dict(value: Any, style: str) -> Any:
+def _to_dict(value: Any, style: str, reveal: Sequence[str]) -> Any:
     from octoclr.bridge.api import to_dict
 
-    return to_dict(value, style=style)
+    return to_dict(value, style=style, reveal=tuple(reveal))
 
 
 def format_text(data: Any, indent: str = "") -> List[str]:

@@ -28,13 +28,17 @@ def register(secret: str | None) -> None:
             _known.add(secret)
 
 
-def redact(text: str, extra: Iterable[str] = ()) -> str:
-    """Return ``text`` with every known secret (and anything shaped like an API key) masked."""
+def redact(text: str, extra: Iterable[str] = (), shapes: bool = True) -> str:
+    """Return ``text`` with every known secret (and, with ``shapes``, anything shaped like an API key) masked.
+
+    ``shapes=False`` is for output the user asked to see a secret in (a key just created):
+    registered secrets, such as the key the user signs in with, are still masked.
+    """
     with _lock:
         secrets = sorted(set(_known).union(s for s in extra if s), key=len, reverse=True)
     for secret in secrets:
         text = text.replace(secret, MASK)
-    return _API_KEY_PATTERN.sub(MASK, text)
+    return _API_KEY_PATTERN.sub(MASK, text) if shapes else text
 
 
 class RedactingFilter(logging.Filter):

@@ -69,6 +69,10 @@ def register(subparsers: Any) -> None:
         "--style", choices=("json", "python"), default=None,
         help="keys as the REST API writes them (json: Name, Links; the default with --json) or snake_case (python)",
     )
+    parser.add_argument(
+        "--reveal", action="append", metavar="MEMBER", default=[],
+        help="print this secret member (e.g. ApiKey) instead of masking it; may be given more than once",
+    )
     parser.add_argument("--space", help="space name (default: OCTOPUS_SPACE, else the default space)")
     parser.add_argument("--server", help="Octopus Server URL (default: OCTOPUS_URL)")
     parser.add_argument("--api-key", dest="api_key", help="API key (default: OCTOPUS_API_KEY; prefer the variable)")
@@ -224,14 +228,16 @@ def _run(args: argparse.Namespace) -> int:
     with _RequestCounter(connection, label):
         result = calls.invoke(target, method, bound)
     style = args.style or ("json" if args.json else "python")
-    data = calls.plain(result, style)
+    data = calls.plain(result, style, reveal=tuple(args.reveal))
     if args.json:
         text = json.dumps(data, indent=2, ensure_ascii=False)
     elif data is None:
         return 0
     else:
         text = "\n".join(calls.format_text(data))
-    sys.stdout.write(secrets.redact(text) + "\n")
+    # A member the user named in --reveal is shown even when it looks like an API key; the
+    # key the call signed in with never is.
+    sys.stdout.write(secrets.redact(text, shapes=not args.reveal) + "\n")
     return 0
 
 

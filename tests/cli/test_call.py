@@ -146,6 +146,26 @@ def test_objects_are_given_as_json(call: Callable[..., Finished], facts: ServerF
     assert name in one_error_line(finished)
 
 
+def test_a_created_api_key_is_masked_unless_revealed(call: Callable[..., Finished], facts: ServerFacts, tmp_path: Path) -> None:
+    # A shell script making a key for a CI job: the user from get-current goes back in as JSON.
+    me = call("users", "get-current", "--json")
+    assert me.returncode == 0, me.explain()
+    user = tmp_path / "me.json"
+    user.write_text(me.stdout, encoding="utf-8")
+    masked = call("users", "create-api-key", f"@{user}", "purpose=masked", "--json")
+    assert masked.returncode == 0, masked.explain()
+    created = json.loads(masked.stdout)
+    assert created["Purpose"] == "masked" and created["ApiKey"] == "********"
+    shown = call("users", "create-api-key", f"@{user}", "purpose=for CI", "--json", "--reveal", "ApiKey")
+    assert shown.returncode == 0, shown.explain()
+    key = json.loads(shown.stdout)["ApiKey"]
+    assert key.startswith("API-") and key != facts.api_key
+    # The key printed is a working one.
+    works = call("users", "get-current", "--json", env={"OCTOPUS_API_KEY": key})
+    assert works.returncode == 0, works.explain()
+    assert json.loads(works.stdout)["Id"] == json.loads(me.stdout)["Id"]
+
+
 # --- errors: one line, an exit code by error class ------------------------------------------
 
 

@@ -198,6 +198,20 @@ namespace Octopus.Client.Model
         public Dictionary<string, IdentityClaimResource> Claims { get; private set; }
     }
 
+    public abstract class ApiKeyResourceBase : Resource
+    {
+        public string Purpose { get; set; }
+        public string UserId { get; set; }
+        public DateTimeOffset Created { get; set; }
+        public DateTimeOffset? Expires { get; set; }
+    }
+
+    /// <summary>The answer to creating an API key: the only time the key itself is sent.</summary>
+    public class ApiKeyCreatedResource : ApiKeyResourceBase
+    {
+        public string ApiKey { get; set; }
+    }
+
     public class UserResource : Resource
     {
         public UserResource()

@@ -61,6 +61,7 @@ namespace Octopus.Client.Repositories
     public interface IUserRepository : IPaginate<UserResource>, IGet<UserResource>, IModify<UserResource>, IDelete<UserResource>, ICreate<UserResource>
     {
         UserResource Create(string username, string displayName, string password = null, string emailAddress = null);
+        ApiKeyCreatedResource CreateApiKey(UserResource user, string purpose = null, DateTimeOffset? expires = null);
         UserResource FindByUsername(string username);
         UserResource GetCurrent();
         SpaceResource[] GetSpaces(UserResource user);
@@ -337,6 +338,12 @@ namespace Octopus.Client.Repositories
                 IsActive = true,
                 IsService = false,
             });
+        }
+
+        public ApiKeyCreatedResource CreateApiKey(UserResource user, string purpose = null, DateTimeOffset? expires = null)
+        {
+            if (user == null) throw new ArgumentNullException("user");
+            return Client.Post<object, ApiKeyCreatedResource>(user.Link("ApiKeys"), new { Purpose = purpose ?? "Requested by Octopus.Client", Expires = expires });
         }
 
         public UserResource FindByUsername(string username)
