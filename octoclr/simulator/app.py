@@ -328,8 +328,20 @@ class SimulatorApp:
         return [row.id if row else name for name, row in rows], include_system
 
     @staticmethod
-    def _int_param(request: Request, name: str, default: Optional[int]) -> Optional[int]:
-        text = request.query_params.get(name)
+    def _param_values(request: Request, name: str) -> list[str]:
+        """A query parameter's values, its name matched case-insensitively as ASP.NET binds it
+        (published scripts write ``environmentids``, ``partialname``…)."""
+        wanted = name.lower()
+        return [value for key, value in request.query_params.multi_items() if key.lower() == wanted]
+
+    @classmethod
+    def _param(cls, request: Request, name: str) -> Optional[str]:
+        values = cls._param_values(request, name)
+        return values[0] if values else None
+
+    @classmethod
+    def _int_param(cls, request: Request, name: str, default: Optional[int]) -> Optional[int]:
+        text = cls._param(request, name)
         if text is None or text == "":
             return default
         try:
@@ -340,9 +352,9 @@ class SimulatorApp:
             raise BadRequest(f"The query parameter '{name}' cannot be negative.")
         return min(value, MAX_TAKE)
 
-    @staticmethod
-    def _list_param(request: Request, name: str) -> Optional[list[str]]:
-        values = request.query_params.getlist(name)
+    @classmethod
+    def _list_param(cls, request: Request, name: str) -> Optional[list[str]]:
+        values = cls._param_values(request, name)
         if not values:
             return None
         return [part.strip() for value in values for part in value.split(",") if part.strip()]
@@ -361,8 +373,8 @@ class SimulatorApp:
                 filters[field] = values
         total, bodies = self.backend.query_collection(
             coll, spaces=spaces, include_system=include_system, ids=self._list_param(request, "ids"),
-            name=request.query_params.get("name") if "name" in coll.query else None,
-            partial_name=request.query_params.get("partialName"), filters=filters,
+            name=self._param(request, "name") if "name" in coll.query else None,
+            partial_name=self._param(request, "partialName"), filters=filters,
             skip=skip if window else 0, take=take if window else None,
         )
         return total, bodies, skip, take if take is not None else DEFAULT_PAGE_SIZE

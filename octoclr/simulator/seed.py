@@ -188,7 +188,9 @@ def demo_seed() -> dict[str, Any]:
         "feeds": [{"Name": "nuget.org", "FeedType": "NuGet", "FeedUri": "https://api.nuget.org/v3/index.json"}],
         "projects": [
             {"Id": "Projects-1", "Name": "OctoFX Web", "Description": "The OctoFX trading web site",
-             "ProjectGroupId": "ProjectGroups-10", "LifecycleId": "Lifecycles-10"},
+             "ProjectGroupId": "ProjectGroups-10", "LifecycleId": "Lifecycles-10",
+             # Acme Corp is connected to it, which a real server allows only to a project that takes tenants.
+             "TenantedDeploymentMode": "TenantedOrUntenanted"},
             {"Id": "Projects-2", "Name": "OctoFX Rate Service", "Description": "Exchange rates",
              "ProjectGroupId": "ProjectGroups-10", "LifecycleId": "Lifecycles-1"},
             {"Id": "Projects-3", "Name": "Inventory API", "SpaceId": "Spaces-2",

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from tests.simulator.conftest import put
+from tests.simulator.conftest import error_of, put
 from tests.simulator.test_tasks import wait_for_task
 from tests.support.certificates import b64, make
 from tests.support.packages import zip_package
@@ -199,3 +199,105 @@ def test_promote_the_release_last_deployed_to_one_environment_to_another(api: ht
     assert last_deployed("Environments-3") is None
     promoted = deploy(api, newer["Id"], "Environments-2")
     assert last_deployed("Environments-2") == newer["Id"] == promoted["ReleaseId"]
+
+
+def push_package(api: httpx.Client, file_name: str, payload: bytes) -> httpx.Response:
+    """As the push sample sends it: the file in a part named ``fileData``, ``?replace=false``."""
+    return api.post(f"{SPACE}/packages/raw?replace=false",
+                    files={"fileData": (file_name, payload, "multipart/form-data")})
+
+
+def test_push_a_package_then_create_a_release_with_the_newest_version_of_each(api: httpx.Client) -> None:
+    for version in ("1.2.3", "1.10.0"):
+        pushed = push_package(api, f"OctoFX.Web.{version}.zip", zip_package(version.encode()))
+        assert pushed.status_code == 201, pushed.text
+        assert (pushed.json()["PackageId"], pushed.json()["Version"]) == ("OctoFX.Web", version)
+    assert push_package(api, "OctoFX.Web.1.2.3.zip", zip_package(b"again")).status_code == 409
+    process = api.get(f"{SPACE}/deploymentprocesses/deploymentprocess-Projects-1").json()
+    process["Steps"] = [{"Name": "Deploy web", "Actions": [{
+        "Name": "Deploy web", "ActionType": "Octopus.TentaclePackage",
+        "Packages": [{"Name": "", "PackageId": "OctoFX.Web", "FeedId": "feeds-builtin"}]}]}]
+    assert put(api, process["Links"]["Self"], process).status_code == 200
+    project = named(every_page(api, f"{SPACE}/projects"), "OctoFX Web")
+    channel = named(every_page(api, f"{SPACE}/projects/{project['Id']}/channels"), "Default")
+    template = every_page(api, f"{SPACE}/deploymentprocesses/deploymentprocess-{project['Id']}/template"
+                               f"?channel={channel['Id']}")
+    selected = []
+    for package in template["Packages"]:
+        newest = every_page(api, f"{SPACE}/feeds/{package['FeedId']}/packages/versions"
+                                 f"?packageId={package['PackageId']}&take=1")
+        selected.append({"ActionName": package["ActionName"], "PackageReferenceName": package["PackageReferenceName"],
+                         "Version": newest[0]["Version"]})
+    assert selected == [{"ActionName": "Deploy web", "PackageReferenceName": "", "Version": "1.10.0"}]
+    created = api.post(f"{SPACE}/releases", json={"ChannelId": channel["Id"], "ProjectId": project["Id"],
+                                                  "Version": template["NextVersionIncrement"],
+                                                  "SelectedPackages": selected})
+    assert created.status_code == 201, created.text
+    release = created.json()
+    assert release["Version"] == "1.0.1" and release["SelectedPackages"][0]["Version"] == "1.10.0"
+    frozen = api.get(release["Links"]["ProjectDeploymentProcessSnapshot"]).json()
+    assert frozen["Steps"][0]["Actions"][0]["Packages"][0]["PackageId"] == "OctoFX.Web"
+
+
+def test_deploy_a_release_to_each_tenant(api: httpx.Client) -> None:
+    release = api.get(f"{SPACE}/projects/Projects-1/releases/1.0.0").json()
+    tenant = named(every_page(api, f"{SPACE}/tenants"), "Acme Corp")
+    project = api.get(f"{SPACE}/projects/Projects-1").json()
+    assert project["TenantedDeploymentMode"] == "TenantedOrUntenanted"
+    for mode, refusal in (("Untenanted", "is not tenanted"), ("Tenanted", "is tenanted: give a TenantId")):
+        assert put(api, project["Links"]["Self"], {**project, "TenantedDeploymentMode": mode}).status_code == 200
+        project = api.get(project["Links"]["Self"]).json()
+        refused = api.post(f"{SPACE}/deployments", json={
+            "ReleaseId": release["Id"], "EnvironmentId": "Environments-1",
+            "TenantId": tenant["Id"] if mode == "Untenanted" else None})
+        assert refusal in error_of(refused)["Errors"][0]
+    assert put(api, project["Links"]["Self"], {**project, "TenantedDeploymentMode": "TenantedOrUntenanted"}).status_code == 200
+    deployment = api.post(f"{SPACE}/deployments", json={"ReleaseId": release["Id"], "EnvironmentId": "Environments-1",
+                                                        "TenantId": tenant["Id"]})
+    assert deployment.status_code == 201, deployment.text
+    assert deployment.json()["TenantId"] == tenant["Id"]
+    task = wait_for_task(api, deployment.json()["Links"]["Task"])
+    assert task["State"] == "Success" and task["Arguments"]["DeploymentId"] == deployment.json()["Id"]
+    # Production is not among the environments the tenant is connected to.
+    refused = api.post(f"{SPACE}/deployments", json={"ReleaseId": release["Id"], "EnvironmentId": "Environments-3",
+                                                     "TenantId": tenant["Id"]})
+    assert "is not connected to project 'OctoFX Web' in environment 'Environments-3'" in error_of(refused)["Errors"][0]
+
+
+def test_a_daily_schedule_that_runs_a_runbook(api: httpx.Client) -> None:
+    runbook = api.post(f"{SPACE}/runbooks", json={"Name": "Nightly", "ProjectId": "Projects-1"}).json()
+    project = named(api.get(f"{SPACE}/projects/all").json(), "OctoFX Web")
+    listed = api.get(f"{SPACE}/projects/{project['Id']}/runbooks").json()
+    assert named(listed["Items"], "Nightly")["Id"] == runbook["Id"]
+    environment_ids = [e["Id"] for e in api.get(f"{SPACE}/environments/all").json()
+                       if e["Name"] in ("Development", "Test")]
+    trigger = api.post(f"{SPACE}/projecttriggers", json={
+        "ProjectId": project["Id"], "Name": "Every morning", "Description": "Every morning", "IsDisabled": False,
+        "Filter": {"Timezone": "GMT Standard Time", "FilterType": "OnceDailySchedule",
+                   "DaysOfWeek": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+                   "StartTime": "2021-07-22T09:00:00.000Z"},
+        "Action": {"ActionType": "RunRunbook", "RunbookId": runbook["Id"], "EnvironmentIds": environment_ids}})
+    assert trigger.status_code == 201, trigger.text
+    stored = api.get(trigger.json()["Links"]["Self"]).json()
+    assert stored["Filter"]["FilterType"] == "OnceDailySchedule" and stored["Action"]["RunbookId"] == runbook["Id"]
+    assert stored["Action"]["EnvironmentIds"] == environment_ids
+    runbook_triggers = api.get(f"{SPACE}/projecttriggers", params={"runbooks": runbook["Id"]}).json()["Items"]
+    assert [t["Id"] for t in runbook_triggers] == [stored["Id"]]
+
+
+def test_a_health_check_of_the_machines_of_one_environment(api: httpx.Client) -> None:
+    environment = named(every_page(api, f"{SPACE}/environments"), "Development")
+    machines = every_page(api, f"{SPACE}/machines?environmentids={environment['Id']}")
+    assert machines and all(environment["Id"] in m["EnvironmentIds"] for m in machines)
+    # QueueTime as Octopus.Client's TaskResource sends it when nothing set it: the least DateTimeOffset.
+    started = api.post(f"{SPACE}/tasks", json={
+        "SpaceId": "Spaces-1", "Name": "Health", "Description": "Health check started from a script",
+        "QueueTime": "0001-01-01T00:00:00+00:00",
+        "Arguments": {"Timeout": "0:05:00", "MachineTimeout": "0:05:00", "EnvironmentId": environment["Id"],
+                      "MachineIds": [m["Id"] for m in machines]}})
+    assert started.status_code == 201, started.text
+    task = wait_for_task(api, started.json()["Links"]["Self"])
+    assert task["State"] == "Success" and task["Description"] == "Health check started from a script"
+    assert task["QueueTime"] >= "2020" and task["StartTime"] >= task["QueueTime"]
+    for machine in machines:
+        assert api.get(f"{SPACE}/machines/{machine['Id']}").json()["HealthStatus"] == "Healthy"

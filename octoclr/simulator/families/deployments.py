@@ -67,6 +67,32 @@ def check_queue_times(resource: dict[str, Any]) -> None:
         raise validation_failed(["QueueTimeExpiry must be later than QueueTime."])
 
 
+def _check_tenant(backend: "Backend", deployment: dict[str, Any], project_id: Optional[str]) -> None:
+    """A real server deploys for a tenant only as the project's tenanted mode allows, and only
+    to an environment the tenant is connected to for that project."""
+    project_row = backend.store.get("projects", project_id or "")
+    if project_row is None:
+        return
+    project = project_row.resource()
+    mode = project.get("TenantedDeploymentMode") or "Untenanted"
+    tenant_id = deployment.get("TenantId")
+    if not tenant_id:
+        if mode == "Tenanted":
+            raise validation_failed([f"The project '{project.get('Name')}' is tenanted: give a TenantId."])
+        return
+    tenant_row = backend.store.get("tenants", str(tenant_id))
+    if tenant_row is None:
+        return  # the generic validation reports a missing tenant
+    if mode == "Untenanted":
+        raise validation_failed([f"The project '{project.get('Name')}' is not tenanted: it cannot be deployed "
+                                 f"for tenant '{tenant_row.resource().get('Name')}'."])
+    environment_id = str(deployment.get("EnvironmentId") or "")
+    connected = (tenant_row.resource().get("ProjectEnvironments") or {}).get(project_row.id) or []
+    if environment_id and environment_id.lower() not in (str(e).lower() for e in connected):
+        raise validation_failed([f"The tenant '{tenant_row.resource().get('Name')}' is not connected to project "
+                                 f"'{project.get('Name')}' in environment '{environment_id}'."])
+
+
 @family.hook("before_create", "deployments")
 def _take_release(backend: "Backend", deployment: dict[str, Any], actor: Optional[str]) -> None:
     check_queue_times(deployment)
@@ -74,6 +100,7 @@ def _take_release(backend: "Backend", deployment: dict[str, Any], actor: Optiona
     if release is None or release.space_id != deployment.get("SpaceId"):
         return  # the generic validation reports a missing release
     body = release.resource()
+    _check_tenant(backend, deployment, body.get("ProjectId"))
     deployment["ProjectId"] = body.get("ProjectId")
     deployment["ChannelId"] = body.get("ChannelId")
     deployment["DeploymentProcessId"] = body.get("ProjectDeploymentProcessSnapshotId")

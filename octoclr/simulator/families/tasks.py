@@ -467,9 +467,10 @@ def details(backend: "Backend", task_id: str) -> dict[str, Any]:
 def _queue_posted_task(backend: "Backend", task: dict[str, Any], actor: Optional[str]) -> None:
     wanted = task.get("QueueTime")
     task.update(State="Queued", IsCompleted=False, FinishedSuccessfully=False)
-    if wanted:
-        parse_time(wanted)  # refuse what is not a date
-    task["QueueTime"] = wanted or codec.now_iso()
+    # Octopus.Client's TaskResource always sends a QueueTime, 0001-01-01 when none was set (its
+    # DateTimeOffset is not nullable): a time already past means now, as a real server queues it.
+    moment = parse_time(wanted) if wanted else None  # refuses what is not a date
+    task["QueueTime"] = wanted if moment is not None and moment > time.time() else codec.now_iso()
     task.setdefault("Description", task.get("Name"))
 
 
