@@ -37,6 +37,7 @@ namespace Octopus.Client.Repositories
     public interface ITaskRepository : IPaginate<TaskResource>, IGet<TaskResource>, ICreate<TaskResource>
     {
         void Cancel(TaskResource task);
+        TaskResource ExecuteHealthCheck(string description = null, int timeoutAfterMinutes = 5, int machineTimeoutAfterMinutes = 5, string environmentId = null, string[] machineIds = null, string restrictTo = null, string workerpoolId = null, string[] workerIds = null);
         TaskDetailsResource GetDetails(TaskResource resource, bool? includeVerboseOutput = null, int? tail = null);
         string GetRawOutputLog(TaskResource resource);
         void ModifyState(TaskResource task, TaskState newState, string reason);
@@ -163,6 +164,22 @@ namespace Octopus.Client.Repositories
         public void Cancel(TaskResource task)
         {
             Client.Post(task.Link("Cancel"));
+        }
+
+        // A "Health" server task: the timeouts go as TimeSpans ("00:05:00"), every argument is sent, unset ones as null.
+        public TaskResource ExecuteHealthCheck(string description = null, int timeoutAfterMinutes = 5, int machineTimeoutAfterMinutes = 5, string environmentId = null, string[] machineIds = null, string restrictTo = null, string workerpoolId = null, string[] workerIds = null)
+        {
+            var task = new TaskResource();
+            task.Name = "Health";
+            task.Description = string.IsNullOrWhiteSpace(description) ? "Manual health check" : description;
+            task.Arguments["Timeout"] = TimeSpan.FromMinutes(timeoutAfterMinutes);
+            task.Arguments["MachineTimeout"] = TimeSpan.FromMinutes(machineTimeoutAfterMinutes);
+            task.Arguments["EnvironmentId"] = environmentId;
+            task.Arguments["WorkerpoolId"] = workerpoolId;
+            task.Arguments["RestrictTo"] = restrictTo;
+            task.Arguments["MachineIds"] = machineIds;
+            task.Arguments["WorkerIds"] = workerIds;
+            return Create(task);
         }
 
         public TaskDetailsResource GetDetails(TaskResource resource, bool? includeVerboseOutput = null, int? tail = null)
