@@ -301,3 +301,44 @@ def test_a_health_check_of_the_machines_of_one_environment(api: httpx.Client) ->
     assert task["QueueTime"] >= "2020" and task["StartTime"] >= task["QueueTime"]
     for machine in machines:
         assert api.get(f"{SPACE}/machines/{machine['Id']}").json()["HealthStatus"] == "Healthy"
+
+
+def test_a_runbook_posted_with_a_null_id_gets_the_servers_defaults(api: httpx.Client) -> None:
+    project = named(api.get(f"{SPACE}/projects/all").json(), "OctoFX Web")
+    created = api.post(f"{SPACE}/runbooks", json={
+        "Id": None, "Name": "Rotate keys", "ProjectId": project["Id"], "EnvironmentScope": "All",
+        "RunRetentionPolicy": {"QuantityToKeep": 100, "ShouldKeepForever": False}})
+    assert created.status_code == 201, created.text
+    runbook = created.json()
+    assert runbook["Id"].startswith("Runbooks-") and runbook["RunbookProcessId"] == f"RunbookProcess-{runbook['Id']}"
+    assert runbook["MultiTenancyMode"] == "Untenanted" and runbook["SpaceId"] == "Spaces-1"
+    assert api.get(runbook["Links"]["RunbookProcesses"]).json()["Steps"] == []
+
+
+def test_a_library_set_included_by_a_project_and_one_of_its_values_changed(api: httpx.Client) -> None:
+    library = api.post(f"{SPACE}/libraryvariablesets", json={"Name": "MyLibraryVariableSet"}).json()
+    variables_url = f"{SPACE}/variables/{library['VariableSetId']}"
+    variables = api.get(variables_url).json()
+    variables["Variables"] = [{"Name": "MyVariable", "Value": "old"},
+                              {"Name": "ApiKey", "Value": "k3y", "IsSensitive": True}]
+    assert api.put(variables_url, json=variables).status_code == 200
+    project = named(every_page(api, f"{SPACE}/projects"), "OctoFX Web")
+    found = named(every_page(api, f"{SPACE}/libraryvariablesets"), "MyLibraryVariableSet")
+    project["IncludedLibraryVariableSetIds"].append(found["Id"])
+    saved = api.put(f"{SPACE}/projects/{project['Id']}", json=project)
+    assert saved.status_code == 200 and saved.json()["IncludedLibraryVariableSetIds"] == [found["Id"]]
+    # The value changed from what a GET gave: the sensitive one comes back without its value and is kept.
+    current = every_page(api, variables_url)
+    for variable in current["Variables"]:
+        if variable["Name"] == "MyVariable":
+            variable["Value"] = "MyValue"
+    assert {v["Name"]: v["Value"] for v in current["Variables"]} == {"MyVariable": "MyValue", "ApiKey": None}
+    assert api.put(variables_url, json=current).status_code == 200
+    after = {v["Name"]: v for v in api.get(variables_url).json()["Variables"]}
+    assert after["MyVariable"]["Value"] == "MyValue" and after["ApiKey"]["IsSensitive"]
+    assert after["ApiKey"]["Value"] is None
+    # A release of the project freezes the library's values too.
+    release = api.post(f"{SPACE}/releases", json={"ProjectId": project["Id"], "Version": "9.0.0"}).json()
+    [frozen_id] = release["LibraryVariableSetSnapshotIds"]
+    frozen = {v["Name"]: v["Value"] for v in api.get(f"{SPACE}/variables/{frozen_id}").json()["Variables"]}
+    assert frozen["MyVariable"] == "MyValue"
