@@ -40,12 +40,12 @@ def test_python_data_and_files_are_given_as_streams(labels, tmp_path: Path) -> N
         assert labels.measure(file) == _measure(DATA[100:])  # from the file's position
         assert file.read(10) == DATA[100:110]  # the Python file is untouched
     assert type(labels.last_given).__name__ == "FileStream"  # .NET read the file itself
+    assert labels.last_given.can_read is False  # and it was disposed when the call returned
     for given, expected in [
         (DATA, DATA), (bytearray(DATA), DATA), (memoryview(DATA)[5:], DATA[5:]), (b"", b""),
         (io.BytesIO(DATA), DATA), (gzip.open(compressed, "rb"), DATA),  # read in chunks, not the .gz bytes
     ]:
         assert labels.measure(given) == _measure(expected)
-        assert labels.last_given.can_read is False  # disposed when the call returned
     with pytest.raises(errors.ConversionError, match="argument contents: a text file .* binary mode"):
         labels.measure(open(path, encoding="latin-1"))
     with pytest.raises(TypeError, match="matches no overload"):
