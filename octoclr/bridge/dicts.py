@@ -364,10 +364,15 @@ _COMPILE_AFTER_BYTES = 16 << 20
 _single_text: Dict[str, int] = {}  # type key -> characters of its single objects written by Newtonsoft
 
 
+def _newtonsoft_writes(text_key: str) -> bool:
+    """Whether single objects of the type under ``text_key`` are still Newtonsoft's to write."""
+    return _single_text.get(text_key, 0) < _COMPILE_AFTER_BYTES
+
+
 def _single_by_newtonsoft(raw: Any) -> Optional[str]:
     """The key to account a single object's text to, or None when its type has earned a compiled writer."""
     key = type_key(raw.GetType())
-    return None if _single_text.get(key, 0) >= _COMPILE_AFTER_BYTES else key
+    return key if _newtonsoft_writes(key) else None
 
 
 def serialize(raw: Any, style: str, for_type: Any = None, item_types: Any = (), single: bool = False) -> Union[str, bytearray]:
@@ -617,7 +622,7 @@ def to_dict(value: Any, style: str = "python", reveal: Any = ()) -> Any:
 def _to_dict(value: Any, style: str, reveal: Optional[FrozenSet[str]]) -> Any:
     cls = value.__class__
     single = _singles.get((id(cls), style))
-    if single is not None and _single_text.get(single.text_key, 0) < _COMPILE_AFTER_BYTES:
+    if single is not None and _newtonsoft_writes(single.text_key):
         data = single.convert(value._raw)
         return masking.mask(data, reveal) if single.secrets and reveal is not None else data
     if style not in STYLES:

@@ -30,10 +30,11 @@ def address_of(objects: Iterable[Any], depth: int = 8, limit: int = 400) -> Opti
     most ``limit`` objects: a client keeps its endpoint, and the endpoint its address, as a
     ``System.Uri`` a few fields down.
     """
-    from System.Reflection import BindingFlags
     from System.Runtime.CompilerServices import RuntimeHelpers
 
-    flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic
+    from octoclr.bridge.reflection import binding_flags
+
+    flags = binding_flags("Instance", "Public", "NonPublic")
     level = [o for o in flat(objects) if hasattr(o, "GetType")]
     seen: set = set()
     for _ in range(depth):

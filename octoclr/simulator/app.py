@@ -20,7 +20,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from starlette.requests import Request
 from starlette.responses import Response
 
-from octoclr.simulator import codec, families, resources
+from octoclr.simulator import codec, families, query, resources
 from octoclr.simulator.families import configuration, users
 from octoclr.simulator.auth import Principal
 from octoclr.simulator.behaviours import SUBCOLLECTIONS, Backend
@@ -258,7 +258,6 @@ class SimulatorApp:
     # --- routes below an item ------------------------------------------------------------------
 
     def _item_route(self, coll: Collection, space_id: Optional[str], item: str, sub: list[str], system: Any) -> Route:
-        b = self.backend
         name = sub[0].lower()
         child = SUBCOLLECTIONS.get((coll.path, name))
         if child is not None and len(sub) == 1:
@@ -328,20 +327,8 @@ class SimulatorApp:
         return [row.id if row else name for name, row in rows], include_system
 
     @staticmethod
-    def _param_values(request: Request, name: str) -> list[str]:
-        """A query parameter's values, its name matched case-insensitively as ASP.NET binds it
-        (published scripts write ``environmentids``, ``partialname``…)."""
-        wanted = name.lower()
-        return [value for key, value in request.query_params.multi_items() if key.lower() == wanted]
-
-    @classmethod
-    def _param(cls, request: Request, name: str) -> Optional[str]:
-        values = cls._param_values(request, name)
-        return values[0] if values else None
-
-    @classmethod
-    def _int_param(cls, request: Request, name: str, default: Optional[int]) -> Optional[int]:
-        text = cls._param(request, name)
+    def _int_param(request: Request, name: str, default: Optional[int]) -> Optional[int]:
+        text = query.first(request, name)
         if text is None or text == "":
             return default
         try:
@@ -352,12 +339,6 @@ class SimulatorApp:
             raise BadRequest(f"The query parameter '{name}' cannot be negative.")
         return min(value, MAX_TAKE)
 
-    @classmethod
-    def _list_param(cls, request: Request, name: str) -> Optional[list[str]]:
-        values = cls._param_values(request, name)
-        if not values:
-            return None
-        return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
     def _query(self, coll: Collection, space_id: Optional[str], request: Request,
                extra: Optional[dict[str, list[str]]] = None, window: bool = True) -> tuple[int, list[bytes], int, int]:
@@ -368,13 +349,13 @@ class SimulatorApp:
         for param, field in coll.filters.items():
             if param == "name" or param not in coll.query and param not in ("projectId", "channelId"):
                 continue
-            values = self._list_param(request, param)
+            values = query.listed(request, param)
             if values:
                 filters[field] = values
         total, bodies = self.backend.query_collection(
-            coll, spaces=spaces, include_system=include_system, ids=self._list_param(request, "ids"),
-            name=self._param(request, "name") if "name" in coll.query else None,
-            partial_name=self._param(request, "partialName"), filters=filters,
+            coll, spaces=spaces, include_system=include_system, ids=query.listed(request, "ids"),
+            name=query.first(request, "name") if "name" in coll.query else None,
+            partial_name=query.first(request, "partialName"), filters=filters,
             skip=skip if window else 0, take=take if window else None,
         )
         return total, bodies, skip, take if take is not None else DEFAULT_PAGE_SIZE

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
 
-from octoclr.simulator import resources
+from octoclr.simulator import query, resources
 from octoclr.simulator.resources import Collection
 
 if TYPE_CHECKING:
@@ -53,19 +53,11 @@ class Call:
 
     def query(self, name: str, default: Optional[str] = None) -> Optional[str]:
         """A query parameter, matched case-insensitively as ASP.NET does."""
-        wanted = name.lower()
-        for key, value in self.request.query_params.multi_items():
-            if key.lower() == wanted:
-                return value
-        return default
+        return query.first(self.request, name, default)
 
     def query_list(self, name: str) -> Optional[list[str]]:
         """A list parameter given once comma-separated or repeated; None when absent."""
-        wanted = name.lower()
-        values = [v for k, v in self.request.query_params.multi_items() if k.lower() == wanted]
-        if not values:
-            return None
-        return [part.strip() for value in values for part in value.split(",") if part.strip()]
+        return query.listed(self.request, name)
 
     def query_int(self, name: str, default: Optional[int]) -> Optional[int]:
         from octoclr.simulator.exceptions import BadRequest
